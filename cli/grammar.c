@@ -1,0 +1,1106 @@
+/* grammar.c - compile CLI_CMD syntax strings and match input lines against them.
+ *
+ * Each syntax string is parsed into a small tree (sequence, [optional],
+ * {alternatives}, leaves) and flattened into linear sequences of elements; an
+ * element is a set of alternative leaves (so `{udp|tcp}` costs one element,
+ * not two sequences) that may repeat (`...`, only as the last element).
+ * Matching walks all sequences of a mode word by word, keeping at each word
+ * only the candidates with the best match rank (exact keyword > abbreviated
+ * keyword > typed value > WORD > LINE), which is what makes `sh run` work and
+ * `s` ambiguous.  `no`, `default` and `do` are pseudo-commands of every
+ * configuration mode that re-run the matcher on the rest of the line.
+ *
+ * Ownership: all compiled data lives in static tables built by gram_init()
+ * and freed by gram_fini(). */
+#include "cli/grammar.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum tok_type {
+	T_KW, T_WORD, T_LINE, T_RANGE, T_IPV4, T_IPV4P, T_IPV6, T_IPV6P, T_PLEN,
+	T_TGT4, T_TGT6, T_TGTDNS,
+};
+
+struct leaf {               /* owned by g_leaves */
+	enum tok_type type;
+	char *text;             /* keyword or display placeholder */
+	char *name;             /* $name or text */
+	long lo, hi;
+	const char *help;       /* points into help copy */
+};
+
+struct elem {               /* one position of a flattened sequence */
+	struct leaf **alt;      /* owned array of borrowed leaves */
+	int nalt;
+	bool repeat;
+};
+
+struct seq {
+	const struct cli_cmd *cmd;
+	struct elem *el;        /* owned */
+	int nel;
+	int nlead;              /* leading keyword elements (for `no` forms) */
+};
+
+struct modetab { struct seq *v; int n, cap; };
+
+static struct modetab g_modes[MODE_COUNT];
+static struct leaf **g_leaves;
+static int g_nleaves, g_capleaves;
+static char **g_helps;
+static int g_nhelps;
+
+/* pseudo-commands */
+enum { PSEUDO_NO = 1, PSEUDO_DEFAULT, PSEUDO_DO };
+static const struct cli_cmd g_pseudo[4] = {
+	{ 0 },
+	{ "no", "Negate a command or set its defaults\n", MODE_CONFIG, CLI_F_HIDDEN, NULL, __FILE__, __LINE__ },
+	{ "default", "Set a command to its defaults\n", MODE_CONFIG, CLI_F_HIDDEN, NULL, __FILE__, __LINE__ },
+	{ "do", "To run exec commands in config mode\n", MODE_CONFIG, CLI_F_HIDDEN, NULL, __FILE__, __LINE__ },
+};
+
+static int pseudo_of(const struct cli_cmd *c)
+{
+	for (int i = 1; i < 4; i++)
+		if (c == &g_pseudo[i])
+			return i;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* syntax parsing                                                       */
+
+enum node_kind { N_LEAF, N_SEQ, N_OPT, N_ALT };
+struct node {
+	enum node_kind k;
+	struct leaf *leaf;
+	struct node **ch;
+	int nch;
+	bool repeat;
+};
+
+struct sparse {             /* syntax parser state */
+	const char *p;
+	const struct cli_cmd *cmd;
+	const char *helps[CLI_MAX_TOKS];
+	int nhelp, hused;
+	struct buf *err;
+	int bad;
+};
+
+static void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	for (int i = 0; i < n->nch; i++)
+		node_free(n->ch[i]);
+	free(n->ch);
+	free(n);
+}
+
+static struct node *node_new(enum node_kind k)
+{
+	struct node *n = calloc(1, sizeof(*n));
+	if (n)
+		n->k = k;
+	return n;
+}
+
+static int node_add(struct node *n, struct node *c)
+{
+	struct node **v = realloc(n->ch, sizeof(*v) * (size_t)(n->nch + 1));
+	if (!v)
+		return -ENOMEM;
+	n->ch = v;
+	n->ch[n->nch++] = c;
+	return 0;
+}
+
+static struct leaf *leaf_new(struct sparse *sp, const char *w, size_t len)
+{
+	struct leaf *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	char *t = strndup(w, len);
+	char *dollar = strchr(t, '$');
+	if (dollar) {
+		*dollar = '\0';
+		l->name = strdup(dollar + 1);
+	}
+	l->text = t;
+	long lo, hi;
+	char c;
+	if (!strcmp(t, "WORD")) l->type = T_WORD;
+	else if (!strcmp(t, "LINE")) l->type = T_LINE;
+	else if (!strcmp(t, "A.B.C.D")) l->type = T_IPV4;
+	else if (!strcmp(t, "A.B.C.D/M")) l->type = T_IPV4P;
+	else if (!strcmp(t, "X:X::X:X")) l->type = T_IPV6;
+	else if (!strcmp(t, "X:X::X:X/M")) l->type = T_IPV6P;
+	else if (!strcmp(t, "/M")) l->type = T_PLEN;
+	else if (!strcmp(t, "ipv4:TARGET")) l->type = T_TGT4;
+	else if (!strcmp(t, "ipv6:TARGET")) l->type = T_TGT6;
+	else if (!strcmp(t, "dns:TARGET")) l->type = T_TGTDNS;
+	else if (sscanf(t, "<%ld-%ld%c", &lo, &hi, &c) == 3 && c == '>') {
+		l->type = T_RANGE;
+		l->lo = lo;
+		l->hi = hi;
+	} else
+		l->type = T_KW;
+	if (!l->name)
+		l->name = strdup(t);
+	if (sp->hused < sp->nhelp)
+		l->help = sp->helps[sp->hused];
+	else
+		l->help = "";
+	sp->hused++;
+	if (g_nleaves == g_capleaves) {
+		g_capleaves = g_capleaves ? g_capleaves * 2 : 256;
+		g_leaves = realloc(g_leaves, sizeof(*g_leaves) * (size_t)g_capleaves);
+	}
+	g_leaves[g_nleaves++] = l;
+	return l;
+}
+
+static void skip_ws(struct sparse *sp)
+{
+	while (*sp->p == ' ' || *sp->p == '\t')
+		sp->p++;
+}
+
+static bool take_repeat(struct sparse *sp)
+{
+	if (!strncmp(sp->p, "...", 3)) {
+		sp->p += 3;
+		return true;
+	}
+	return false;
+}
+
+static struct node *parse_seq(struct sparse *sp);
+
+static struct node *parse_group(struct sparse *sp, char close)
+{
+	struct node *alt = node_new(N_ALT);
+	for (;;) {
+		struct node *s = parse_seq(sp);
+		if (!s || node_add(alt, s)) {
+			node_free(s);
+			goto fail;
+		}
+		skip_ws(sp);
+		if (*sp->p == '|') {
+			sp->p++;
+			continue;
+		}
+		if (*sp->p == close) {
+			sp->p++;
+			return alt;
+		}
+		goto fail;
+	}
+fail:
+	sp->bad = 1;
+	node_free(alt);
+	return NULL;
+}
+
+static struct node *parse_seq(struct sparse *sp)
+{
+	struct node *seq = node_new(N_SEQ);
+	for (;;) {
+		skip_ws(sp);
+		char c = *sp->p;
+		if (!c || c == ']' || c == '}' || c == '|')
+			return seq;
+		struct node *item = NULL;
+		if (c == '[' || c == '{') {
+			sp->p++;
+			struct node *g = parse_group(sp, c == '[' ? ']' : '}');
+			if (!g)
+				goto fail;
+			if (c == '[') {
+				item = node_new(N_OPT);
+				node_add(item, g);
+			} else
+				item = g;
+			item->repeat = take_repeat(sp);
+		} else {
+			const char *s = sp->p;
+			while (*sp->p && !strchr(" \t[]{}|", *sp->p))
+				sp->p++;
+			size_t len = (size_t)(sp->p - s);
+			bool rep = len > 3 && !strncmp(sp->p - 3, "...", 3);
+			if (rep)
+				len -= 3;
+			item = node_new(N_LEAF);
+			item->leaf = leaf_new(sp, s, len);
+			item->repeat = rep;
+		}
+		node_add(seq, item);
+	}
+fail:
+	node_free(seq);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* flattening                                                           */
+
+struct eseq { struct elem *el; int n; };
+struct eseqs { struct eseq *v; int n; };
+
+#define MAX_FLAT 1024
+
+static void eseqs_free(struct eseqs *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		for (int j = 0; j < s->v[i].n; j++)
+			free(s->v[i].el[j].alt);
+		free(s->v[i].el);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static struct elem elem_dup(const struct elem *e)
+{
+	struct elem d = *e;
+	d.alt = malloc(sizeof(*d.alt) * (size_t)e->nalt);
+	memcpy(d.alt, e->alt, sizeof(*d.alt) * (size_t)e->nalt);
+	return d;
+}
+
+static void eseqs_push(struct eseqs *s, struct elem *el, int n)
+{
+	s->v = realloc(s->v, sizeof(*s->v) * (size_t)(s->n + 1));
+	s->v[s->n].el = el;
+	s->v[s->n].n = n;
+	s->n++;
+}
+
+static int flatten(const struct node *nd, struct eseqs *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	switch (nd->k) {
+	case N_LEAF: {
+		struct elem *e = calloc(1, sizeof(*e));
+		e->alt = malloc(sizeof(*e->alt));
+		e->alt[0] = nd->leaf;
+		e->nalt = 1;
+		e->repeat = nd->repeat;
+		eseqs_push(out, e, 1);
+		return 0;
+	}
+	case N_OPT: {
+		int rc = flatten(nd->ch[0], out);
+		if (rc)
+			return rc;
+		eseqs_push(out, NULL, 0);
+		return 0;
+	}
+	case N_ALT: {
+		/* all alternatives single leaves: one element with several alts */
+		bool simple = true;
+		for (int i = 0; i < nd->nch && simple; i++) {
+			const struct node *c = nd->ch[i];
+			simple = c->k == N_SEQ && c->nch == 1 && c->ch[0]->k == N_LEAF && !c->ch[0]->repeat;
+		}
+		if (simple) {
+			struct elem *e = calloc(1, sizeof(*e));
+			e->alt = malloc(sizeof(*e->alt) * (size_t)nd->nch);
+			for (int i = 0; i < nd->nch; i++)
+				e->alt[i] = nd->ch[i]->ch[0]->leaf;
+			e->nalt = nd->nch;
+			e->repeat = nd->repeat;
+			eseqs_push(out, e, 1);
+			return 0;
+		}
+		if (nd->repeat)
+			return -EINVAL; /* repeat only on simple alternatives */
+		for (int i = 0; i < nd->nch; i++) {
+			struct eseqs sub;
+			int rc = flatten(nd->ch[i], &sub);
+			if (rc)
+				return rc;
+			for (int j = 0; j < sub.n; j++)
+				eseqs_push(out, sub.v[j].el, sub.v[j].n);
+			free(sub.v);
+		}
+		return out->n > MAX_FLAT ? -E2BIG : 0;
+	}
+	case N_SEQ: {
+		eseqs_push(out, NULL, 0);
+		for (int i = 0; i < nd->nch; i++) {
+			struct eseqs sub, next = { NULL, 0 };
+			int rc = flatten(nd->ch[i], &sub);
+			if (rc)
+				return rc;
+			if ((long)out->n * sub.n > MAX_FLAT) {
+				eseqs_free(&sub);
+				return -E2BIG;
+			}
+			for (int a = 0; a < out->n; a++)
+				for (int b = 0; b < sub.n; b++) {
+					int n = out->v[a].n + sub.v[b].n;
+					struct elem *el = calloc((size_t)n + 1, sizeof(*el));
+					for (int k = 0; k < out->v[a].n; k++)
+						el[k] = elem_dup(&out->v[a].el[k]);
+					for (int k = 0; k < sub.v[b].n; k++)
+						el[out->v[a].n + k] = elem_dup(&sub.v[b].el[k]);
+					eseqs_push(&next, el, n);
+				}
+			eseqs_free(out);
+			eseqs_free(&sub);
+			*out = next;
+		}
+		return 0;
+	}
+	}
+	return -EINVAL;
+}
+
+static void mode_add(enum cli_mode m, const struct cli_cmd *cmd, struct elem *el, int n, int nlead)
+{
+	struct modetab *t = &g_modes[m];
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = realloc(t->v, sizeof(*t->v) * (size_t)t->cap);
+	}
+	struct seq *s = &t->v[t->n++];
+	s->cmd = cmd;
+	s->nel = n;
+	s->el = calloc((size_t)n + 1, sizeof(*s->el));
+	for (int i = 0; i < n; i++)
+		s->el[i] = elem_dup(&el[i]);
+	s->nlead = nlead < 1 ? 1 : nlead;
+}
+
+/* Leading keywords of the syntax as written, up to the first [ { or value:
+ * a `no` form may stop after them (`no session transport`). */
+static int leading_keywords(const char *syntax)
+{
+	int n = 0;
+	const char *p = syntax;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p || *p == '[' || *p == '{')
+			return n;
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		size_t len = (size_t)(e - p);
+		if (memchr(p, '$', len) || (len >= 4 && !strncmp(p, "WORD", 4)) || !strncmp(p, "LINE", 4) ||
+		    *p == '<' || *p == '/' || memchr(p, ':', len) || !strncmp(p, "A.B.C.D", 7) ||
+		    !strncmp(p, "X:X", 3) || (len > 3 && !strncmp(e - 3, "...", 3)))
+			return n;
+		n++;
+		p = e;
+	}
+}
+
+static bool is_config_mode(int m)
+{
+	return m != MODE_EXEC;
+}
+
+static int compile_cmd(const struct cli_cmd *cmd, struct buf *errors)
+{
+	struct sparse sp = { .p = cmd->syntax, .cmd = cmd, .err = errors };
+	char *h = strdup(cmd->help ? cmd->help : "");
+	g_helps = realloc(g_helps, sizeof(*g_helps) * (size_t)(g_nhelps + 1));
+	g_helps[g_nhelps++] = h;
+	for (char *p = h; *p && sp.nhelp < CLI_MAX_TOKS;) {
+		char *nl = strchr(p, '\n');
+		sp.helps[sp.nhelp++] = p;
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	struct node *root = parse_seq(&sp);
+	int rc = 0;
+	if (!root || sp.bad || *sp.p) {
+		buf_printf(errors, "%s:%d: bad syntax string \"%s\"\n", cmd->file, cmd->line, cmd->syntax);
+		rc = -EINVAL;
+		goto out;
+	}
+	if (sp.hused != sp.nhelp) {
+		buf_printf(errors, "%s:%d: \"%s\" has %d tokens but %d help lines\n", cmd->file,
+			   cmd->line, cmd->syntax, sp.hused, sp.nhelp);
+		rc = -EINVAL;
+	}
+	struct eseqs fl;
+	int frc = flatten(root, &fl);
+	if (frc) {
+		buf_printf(errors, "%s:%d: cannot flatten \"%s\" (%s)\n", cmd->file, cmd->line,
+			   cmd->syntax, strerror(-frc));
+		rc = frc;
+		goto out;
+	}
+	for (int i = 0; i < fl.n; i++) {
+		if (fl.v[i].n == 0)
+			continue;
+		for (int j = 0; j + 1 < fl.v[i].n; j++)
+			if (fl.v[i].el[j].repeat) {
+				buf_printf(errors, "%s:%d: repeat must be last in \"%s\"\n", cmd->file,
+					   cmd->line, cmd->syntax);
+				rc = -EINVAL;
+			}
+		int nlead = leading_keywords(cmd->syntax);
+		if ((int)cmd->mode == MODE_ALL_CONFIG) {
+			for (int m = 0; m < MODE_COUNT; m++)
+				if (is_config_mode(m))
+					mode_add((enum cli_mode)m, cmd, fl.v[i].el, fl.v[i].n, nlead);
+		} else
+			mode_add(cmd->mode, cmd, fl.v[i].el, fl.v[i].n, nlead);
+	}
+	eseqs_free(&fl);
+out:
+	node_free(root);
+	return rc;
+}
+
+extern const struct cli_cmd *const __start_cli_cmds[] __attribute__((weak));
+extern const struct cli_cmd *const __stop_cli_cmds[] __attribute__((weak));
+
+int gram_init(struct buf *errors)
+{
+	int rc = 0;
+	for (int i = 1; i < 4; i++) {
+		struct sparse sp = { .p = g_pseudo[i].syntax };
+		sp.helps[0] = g_pseudo[i].help;
+		sp.nhelp = 1;
+		/* help strings of pseudo commands end with \n; strip via a copy */
+		char *h = strndup(g_pseudo[i].help, strlen(g_pseudo[i].help) - 1);
+		g_helps = realloc(g_helps, sizeof(*g_helps) * (size_t)(g_nhelps + 1));
+		g_helps[g_nhelps++] = h;
+		sp.helps[0] = h;
+		struct leaf *l = leaf_new(&sp, g_pseudo[i].syntax, strlen(g_pseudo[i].syntax));
+		struct elem e = { .alt = &l, .nalt = 1 };
+		for (int m = 0; m < MODE_COUNT; m++)
+			if (is_config_mode(m))
+				mode_add((enum cli_mode)m, &g_pseudo[i], &e, 1, 1);
+	}
+	if (!__start_cli_cmds)
+		return 0;
+	for (const struct cli_cmd *const *p = __start_cli_cmds; p < __stop_cli_cmds; p++) {
+		int r = compile_cmd(*p, errors);
+		if (r)
+			rc = r;
+	}
+	return rc;
+}
+
+void gram_fini(void)
+{
+	for (int m = 0; m < MODE_COUNT; m++) {
+		for (int i = 0; i < g_modes[m].n; i++) {
+			for (int j = 0; j < g_modes[m].v[i].nel; j++)
+				free(g_modes[m].v[i].el[j].alt);
+			free(g_modes[m].v[i].el);
+		}
+		free(g_modes[m].v);
+		g_modes[m].v = NULL;
+		g_modes[m].n = g_modes[m].cap = 0;
+	}
+	for (int i = 0; i < g_nleaves; i++) {
+		free(g_leaves[i]->text);
+		free(g_leaves[i]->name);
+		free(g_leaves[i]);
+	}
+	free(g_leaves);
+	g_leaves = NULL;
+	g_nleaves = g_capleaves = 0;
+	for (int i = 0; i < g_nhelps; i++)
+		free(g_helps[i]);
+	free(g_helps);
+	g_helps = NULL;
+	g_nhelps = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* matching                                                             */
+
+enum rank { R_NONE = 0, R_LINE = 1, R_WORD = 2, R_VALUE = 4, R_PARTIAL = 5, R_EXACT = 6 };
+
+static bool all_digits(const char *w, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)w[i]))
+			return false;
+	return true;
+}
+
+static bool parse_addr(int af, const char *w, size_t n, int maxlen, bool with_len)
+{
+	char tmp[128];
+	if (n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, w, n);
+	tmp[n] = '\0';
+	char *slash = strchr(tmp, '/');
+	if (with_len != (slash != NULL))
+		return false;
+	if (slash) {
+		*slash = '\0';
+		size_t ln = strlen(slash + 1);
+		if (!all_digits(slash + 1, ln) || ln > 3 || atoi(slash + 1) > maxlen)
+			return false;
+	}
+	unsigned char a[16];
+	return inet_pton(af, tmp, a) == 1;
+}
+
+static enum rank leaf_rank(const struct leaf *l, const char *w, size_t n)
+{
+	switch (l->type) {
+	case T_KW: {
+		size_t kl = strlen(l->text);
+		if (n > kl || strncasecmp(l->text, w, n))
+			return R_NONE;
+		return n == kl ? R_EXACT : R_PARTIAL;
+	}
+	case T_WORD: return R_WORD;
+	case T_LINE: return R_LINE;
+	case T_RANGE: {
+		if (!all_digits(w, n) || n > 12)
+			return R_NONE;
+		long v = strtol(w, NULL, 10);
+		return v >= l->lo && v <= l->hi ? R_VALUE : R_NONE;
+	}
+	case T_IPV4: return parse_addr(AF_INET, w, n, 32, false) ? R_VALUE : R_NONE;
+	case T_IPV4P: return parse_addr(AF_INET, w, n, 32, true) ? R_VALUE : R_NONE;
+	case T_IPV6: return parse_addr(AF_INET6, w, n, 128, false) ? R_VALUE : R_NONE;
+	case T_IPV6P: return parse_addr(AF_INET6, w, n, 128, true) ? R_VALUE : R_NONE;
+	case T_PLEN:
+		return n >= 2 && n <= 4 && w[0] == '/' && all_digits(w + 1, n - 1) &&
+		       atoi(w + 1) <= 128 ? R_VALUE : R_NONE;
+	case T_TGT4: return n > 5 && !strncasecmp(w, "ipv4:", 5) ? R_VALUE : R_NONE;
+	case T_TGT6: return n > 5 && !strncasecmp(w, "ipv6:", 5) ? R_VALUE : R_NONE;
+	case T_TGTDNS: return n > 4 && !strncasecmp(w, "dns:", 4) ? R_VALUE : R_NONE;
+	}
+	return R_NONE;
+}
+
+#define MAX_WORDS CLI_MAX_TOKS
+struct words { int n; int off[MAX_WORDS]; int len[MAX_WORDS]; const char *line; bool overflow; };
+
+static void split_words(const char *line, struct words *w)
+{
+	w->n = 0;
+	w->line = line;
+	w->overflow = false;
+	const char *p = line;
+	for (;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		const char *s = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (w->n == MAX_WORDS) {
+			w->overflow = true;
+			break;
+		}
+		w->off[w->n] = (int)(s - line);
+		w->len[w->n] = (int)(p - s);
+		w->n++;
+	}
+}
+
+struct cand {
+	const struct seq *s;
+	int pos, reps;
+	bool line_done;
+	int ntook;
+	const struct leaf *took[MAX_WORDS];
+	int took_word[MAX_WORDS];
+};
+
+struct run {
+	struct cand *c;
+	int n;
+	enum gram_status st;
+	int err_word;       /* word index of an error */
+	int err_pos;        /* caret byte offset */
+	bool no_form, dflt, via_do;
+	enum cli_mode mode;
+	int first_word;     /* words consumed by no/default/do */
+};
+
+static void run_free(struct run *r)
+{
+	free(r->c);
+	r->c = NULL;
+	r->n = 0;
+}
+
+static void run_start(struct run *r, enum cli_mode mode, bool no_form)
+{
+	const struct modetab *t = &g_modes[mode];
+	r->c = calloc((size_t)t->n + 1, sizeof(*r->c));
+	r->n = 0;
+	r->mode = mode;
+	r->no_form = no_form;
+	for (int i = 0; i < t->n; i++) {
+		const struct seq *s = &t->v[i];
+		if (s->cmd->flags & CLI_F_NOONLY && !no_form)
+			continue;
+		if (no_form && (!(s->cmd->flags & CLI_F_NO) || pseudo_of(s->cmd)))
+			continue;
+		r->c[r->n++].s = s;
+	}
+}
+
+static bool cand_complete(const struct cand *c, bool no_form)
+{
+	if (c->line_done)
+		return true;
+	const struct seq *s = c->s;
+	if (c->pos == s->nel)
+		return true;
+	if (c->pos == s->nel - 1 && s->el[c->pos].repeat && c->reps > 0)
+		return true;
+	if (no_form && c->ntook >= s->nlead)
+		return true;
+	return false;
+}
+
+/* Best leaf of candidate c's current element for word w. */
+static enum rank cand_rank2(const struct cand *c, const char *w, size_t n, const struct leaf **lp,
+			    bool *amb)
+{
+	*lp = NULL;
+	*amb = false;
+	if (c->line_done || c->pos >= c->s->nel)
+		return R_NONE;
+	const struct elem *e = &c->s->el[c->pos];
+	enum rank best = R_NONE;
+	for (int i = 0; i < e->nalt; i++) {
+		enum rank r = leaf_rank(e->alt[i], w, n);
+		if (r > best) {
+			best = r;
+			*lp = e->alt[i];
+			*amb = false;
+		} else if (r == best && r == R_PARTIAL) {
+			*amb = true; /* two keywords of one choice start with w */
+		}
+	}
+	return best;
+}
+
+static enum rank cand_rank(const struct cand *c, const char *w, size_t n, const struct leaf **lp)
+{
+	bool amb;
+	return cand_rank2(c, w, n, lp, &amb);
+}
+
+/* Longest prefix of w that a keyword at this position could still match. */
+static int kw_prefix_len(const struct run *r, const char *w, size_t n)
+{
+	int best = 0;
+	for (int i = 0; i < r->n; i++) {
+		const struct cand *c = &r->c[i];
+		if (c->line_done || c->pos >= c->s->nel)
+			continue;
+		const struct elem *e = &c->s->el[c->pos];
+		for (int a = 0; a < e->nalt; a++) {
+			if (e->alt[a]->type != T_KW)
+				continue;
+			const char *k = e->alt[a]->text;
+			int j = 0;
+			while ((size_t)j < n && k[j] && tolower((unsigned char)k[j]) == tolower((unsigned char)w[j]))
+				j++;
+			if (j > best)
+				best = j;
+		}
+	}
+	return best < (int)n ? best : (int)n - 1;
+}
+
+/* Advance all candidates over word i.  Returns false and sets r->st on error. */
+static bool run_step(struct run *r, const struct words *w, int i)
+{
+	const char *wp = w->line + w->off[i];
+	size_t wl = (size_t)w->len[i];
+	enum rank best = R_NONE;
+	for (int k = 0; k < r->n; k++) {
+		const struct leaf *l;
+		enum rank rk = cand_rank(&r->c[k], wp, wl, &l);
+		if (rk > best)
+			best = rk;
+	}
+	if (best == R_NONE) {
+		r->st = GRAM_INVALID;
+		r->err_word = i;
+		r->err_pos = w->off[i] + kw_prefix_len(r, wp, wl);
+		return false;
+	}
+	const char *partial_kw = NULL;
+	int out = 0;
+	for (int k = 0; k < r->n; k++) {
+		struct cand c = r->c[k];
+		const struct leaf *l;
+		bool amb;
+		if (cand_rank2(&c, wp, wl, &l, &amb) != best)
+			continue;
+		if (best == R_PARTIAL) {
+			if (amb || (partial_kw && strcasecmp(partial_kw, l->text))) {
+				r->st = GRAM_AMBIGUOUS;
+				r->err_word = i;
+				r->err_pos = w->off[i];
+				return false;
+			}
+			partial_kw = l->text;
+		}
+		c.took[c.ntook] = l;
+		c.took_word[c.ntook] = i;
+		c.ntook++;
+		if (l->type == T_LINE)
+			c.line_done = true;
+		else if (c.s->el[c.pos].repeat)
+			c.reps++;
+		else {
+			c.pos++;
+			c.reps = 0;
+		}
+		r->c[out++] = c;
+	}
+	r->n = out;
+	return true;
+}
+
+/* Run words [from, to) from the start of mode.  Handles `no`, `default`, `do`. */
+static void run_words(struct run *r, enum cli_mode mode, const struct words *w, int to)
+{
+	memset(r, 0, sizeof(*r));
+	run_start(r, mode, false);
+	r->st = GRAM_OK;
+	for (int i = 0; i < to; i++) {
+		if (!run_step(r, w, i))
+			return;
+		/* a line part swallows everything */
+		if (r->n && r->c[0].line_done) {
+			bool all = true;
+			for (int k = 0; k < r->n; k++)
+				all = all && r->c[k].line_done;
+			if (all)
+				return;
+		}
+		if (i == r->first_word && r->n == 1 && pseudo_of(r->c[0].s->cmd)) {
+			int ps = pseudo_of(r->c[0].s->cmd);
+			enum cli_mode m2 = ps == PSEUDO_DO ? MODE_EXEC : mode;
+			bool nf = ps != PSEUDO_DO;
+			int first = i + 1;
+			run_free(r);
+			run_start(r, m2, nf);
+			r->first_word = first;
+			r->no_form = nf;
+			r->dflt = ps == PSEUDO_DEFAULT;
+			r->via_do = ps == PSEUDO_DO;
+			r->mode = m2;
+		}
+	}
+}
+
+static const char *leaf_display(const struct leaf *l, char *buf, size_t sz)
+{
+	switch (l->type) {
+	case T_RANGE: snprintf(buf, sz, "<%ld-%ld>", l->lo, l->hi); return buf;
+	case T_TGT4: return "ipv4:A.B.C.D[:PORT]";
+	case T_TGT6: return "ipv6:[X:X::X]:PORT";
+	case T_TGTDNS: return "dns:NAME[:PORT]";
+	case T_PLEN: return "/LEN";
+	default: return l->text;
+	}
+}
+
+void gram_match(enum cli_mode mode, const char *line, struct gram_match *m)
+{
+	struct words w;
+	struct run r;
+	memset(m, 0, sizeof(*m));
+	split_words(line, &w);
+	if (w.n == 0) {
+		m->st = GRAM_EMPTY;
+		return;
+	}
+	if (w.overflow) {
+		m->st = GRAM_INVALID;
+		m->err_pos = w.off[w.n - 1];
+		return;
+	}
+	run_words(&r, mode, &w, w.n);
+	m->exec_via_do = r.via_do;
+	if (r.st != GRAM_OK) {
+		m->st = r.st;
+		m->err_pos = r.err_pos;
+		goto out;
+	}
+	const struct cand *win = NULL;
+	for (int k = 0; k < r.n && !win; k++)
+		if (!pseudo_of(r.c[k].s->cmd) && cand_complete(&r.c[k], r.no_form))
+			win = &r.c[k];
+	if (!win) {
+		m->st = GRAM_INCOMPLETE;
+		goto out;
+	}
+	m->st = GRAM_OK;
+	m->cmd = win->s->cmd;
+	m->args.no = r.no_form;
+	m->args.dflt = r.dflt;
+	/* copy the argument strings into m->store */
+	size_t used = 0;
+	const char *rest = line + w.off[r.first_word < w.n ? r.first_word : 0];
+	size_t rl = strlen(rest);
+	while (rl && isspace((unsigned char)rest[rl - 1]))
+		rl--;
+	if (rl >= sizeof(m->store) / 2)
+		rl = sizeof(m->store) / 2 - 1;
+	memcpy(m->store, rest, rl);
+	m->store[rl] = '\0';
+	m->args.line = m->store;
+	used = rl + 1;
+	for (int k = 0; k < win->ntook; k++) {
+		const struct leaf *l = win->took[k];
+		int wi = win->took_word[k];
+		const char *src = line + w.off[wi];
+		size_t n = (size_t)w.len[wi];
+		if (l->type == T_LINE) {
+			n = strlen(src);
+			while (n && isspace((unsigned char)src[n - 1]))
+				n--;
+		}
+		if (l->type == T_KW) {
+			src = l->text;
+			n = strlen(src);
+		}
+		if (used + n + 1 > sizeof(m->store)) {
+			m->st = GRAM_INVALID;
+			m->err_pos = w.off[wi];
+			goto out;
+		}
+		memcpy(m->store + used, src, n);
+		m->store[used + n] = '\0';
+		struct cli_tok *t = &m->args.t[m->args.n++];
+		t->val = m->store + used;
+		t->name = l->name;
+		t->kw = l->type == T_KW ? l->text : NULL;
+		used += n + 1;
+	}
+out:
+	run_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* help and completion                                                  */
+
+struct hitem { const char *name; const char *help; };
+
+static int hitem_cmp(const void *a, const void *b)
+{
+	const struct hitem *x = a, *y = b;
+	bool cx = !strcmp(x->name, "<cr>"), cy = !strcmp(y->name, "<cr>");
+	if (cx != cy)
+		return cx ? 1 : -1;
+	bool px = x->name[0] == '<' , py = y->name[0] == '<';
+	if (px != py)
+		return px ? -1 : 1;
+	return strcasecmp(x->name, y->name);
+}
+
+enum gram_status gram_help(enum cli_mode mode, const char *line, struct buf *out, int *err_pos)
+{
+	struct words w;
+	struct run r;
+	split_words(line, &w);
+	size_t ll = strlen(line);
+	bool partial = ll && !isspace((unsigned char)line[ll - 1]) && w.n > 0;
+	int full = partial ? w.n - 1 : w.n;
+	run_words(&r, mode, &w, full);
+	if (r.st != GRAM_OK) {
+		*err_pos = r.err_pos;
+		enum gram_status st = r.st;
+		run_free(&r);
+		return st;
+	}
+	int cap = 64, n = 0;
+	struct hitem *items = malloc(sizeof(*items) * (size_t)cap);
+	char (*disp)[48] = malloc(sizeof(*disp) * 4096);
+	int nd = 0;
+	bool cr = false;
+	for (int k = 0; k < r.n; k++) {
+		const struct cand *c = &r.c[k];
+		if (c->s->cmd->flags & CLI_F_HIDDEN && !pseudo_of(c->s->cmd))
+			continue;
+		if (!partial && !pseudo_of(c->s->cmd) && cand_complete(c, r.no_form) && full > r.first_word)
+			cr = true;
+		if (c->line_done || c->pos >= c->s->nel)
+			continue;
+		const struct elem *e = &c->s->el[c->pos];
+		for (int a = 0; a < e->nalt; a++) {
+			const struct leaf *l = e->alt[a];
+			if (partial) {
+				const char *wp = line + w.off[w.n - 1];
+				if (leaf_rank(l, wp, (size_t)w.len[w.n - 1]) == R_NONE)
+					continue;
+			}
+			const char *d = leaf_display(l, disp[nd % 4096], sizeof(disp[0]));
+			if (d == disp[nd % 4096])
+				nd++;
+			bool dup = false;
+			for (int i = 0; i < n && !dup; i++)
+				dup = !strcasecmp(items[i].name, d);
+			if (dup)
+				continue;
+			if (n == cap) {
+				cap *= 2;
+				items = realloc(items, sizeof(*items) * (size_t)cap);
+			}
+			items[n].name = d;
+			items[n].help = l->help;
+			n++;
+		}
+	}
+	if (cr && n < cap) {
+		items[n].name = "<cr>";
+		items[n].help = "";
+		n++;
+	}
+	qsort(items, (size_t)n, sizeof(*items), hitem_cmp);
+	enum gram_status st = GRAM_OK;
+	if (n == 0) {
+		*err_pos = partial ? w.off[w.n - 1] : (int)ll;
+		st = partial ? GRAM_INVALID : GRAM_INCOMPLETE;
+	} else if (partial) {
+		for (int i = 0; i < n; i++)
+			buf_printf(out, "%s%s", items[i].name, i + 1 < n ? "  " : "");
+		buf_puts(out, "\n");
+	} else {
+		int width = 0;
+		for (int i = 0; i < n; i++)
+			if ((int)strlen(items[i].name) > width)
+				width = (int)strlen(items[i].name);
+		for (int i = 0; i < n; i++) {
+			if (!items[i].help[0])
+				buf_printf(out, "  %s\n", items[i].name);
+			else
+				buf_printf(out, "  %-*s  %s\n", width, items[i].name, items[i].help);
+		}
+	}
+	free(items);
+	free(disp);
+	run_free(&r);
+	return st;
+}
+
+void gram_complete(enum cli_mode mode, const char *line, struct buf *out)
+{
+	struct words w;
+	struct run r;
+	split_words(line, &w);
+	size_t ll = strlen(line);
+	bool partial = ll && !isspace((unsigned char)line[ll - 1]) && w.n > 0;
+	int full = partial ? w.n - 1 : w.n;
+	run_words(&r, mode, &w, full);
+	if (r.st != GRAM_OK)
+		goto out;
+	const char *wp = partial ? line + w.off[w.n - 1] : "";
+	size_t wl = partial ? (size_t)w.len[w.n - 1] : 0;
+	const char *seen[256];
+	int ns = 0;
+	for (int k = 0; k < r.n; k++) {
+		const struct cand *c = &r.c[k];
+		if (c->line_done || c->pos >= c->s->nel)
+			continue;
+		if (c->s->cmd->flags & CLI_F_HIDDEN && !pseudo_of(c->s->cmd))
+			continue;
+		const struct elem *e = &c->s->el[c->pos];
+		for (int a = 0; a < e->nalt; a++) {
+			const struct leaf *l = e->alt[a];
+			if (l->type != T_KW || leaf_rank(l, wp, wl) == R_NONE)
+				continue;
+			bool dup = false;
+			for (int i = 0; i < ns && !dup; i++)
+				dup = !strcasecmp(seen[i], l->text);
+			if (dup || ns == 256)
+				continue;
+			seen[ns++] = l->text;
+			buf_printf(out, "%s\n", l->text);
+		}
+	}
+out:
+	run_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* documentation                                                        */
+
+void gram_dump_docs(struct buf *out)
+{
+	buf_puts(out, "# Tollgate command reference\n\n"
+		 "Generated from the command declarations by `tollgated --dump-commands`;\n"
+		 "do not edit by hand.  Syntax: `[x]` optional, `{a | b}` one of, `x...` repeatable;\n"
+		 "`WORD`, `LINE`, `<lo-hi>`, `A.B.C.D`, `/M` (prefix length), `ipv4:TARGET`\n"
+		 "(`ipv4:A.B.C.D[:PORT]`), `ipv6:TARGET`, `dns:TARGET` (`dns:NAME[:PORT]`) are values.\n"
+		 "Commands marked *no* also accept the `no` and `default` forms.\n");
+	if (!__start_cli_cmds)
+		return;
+	for (int m = 0; m <= MODE_COUNT; m++) {
+		bool header = false;
+		for (const struct cli_cmd *const *p = __start_cli_cmds; p < __stop_cli_cmds; p++) {
+			const struct cli_cmd *c = *p;
+			if ((int)c->mode != m || c->flags & CLI_F_HIDDEN)
+				continue;
+			if (!header) {
+				if (m == MODE_COUNT)
+					buf_puts(out, "\n## Every configuration mode\n\n");
+				else if (m == MODE_EXEC)
+					buf_puts(out, "\n## EXEC mode (`NAME#`)\n\n");
+				else
+					buf_printf(out, "\n## Mode `%s` (`NAME(%s)#`)\n\n", cli_modes[m].name,
+						   cli_modes[m].prompt);
+				header = true;
+			}
+			buf_printf(out, "### `%s`%s\n\n", c->syntax, c->flags & CLI_F_NO ? " *(no)*" : "");
+			/* one row per token with help */
+			const char *h = c->help;
+			const char *s = c->syntax;
+			buf_puts(out, "| token | help |\n|---|---|\n");
+			while (*s) {
+				while (*s && strchr(" \t[]{}|", *s))
+					s++;
+				if (!*s)
+					break;
+				const char *e = s;
+				while (*e && !strchr(" \t[]{}|", *e))
+					e++;
+				const char *nl = h ? strchr(h, '\n') : NULL;
+				int hl = nl ? (int)(nl - h) : (h ? (int)strlen(h) : 0);
+				int tl = (int)(e - s);
+				const char *dollar = memchr(s, '$', (size_t)tl);
+				if (dollar)
+					tl = (int)(dollar - s);
+				buf_printf(out, "| `%.*s` | %.*s |\n", tl, s, hl, h ? h : "");
+				if (nl)
+					h = nl + 1;
+				else
+					h = NULL;
+				s = e;
+			}
+			buf_puts(out, "\n");
+		}
+	}
+}

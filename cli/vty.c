@@ -1,0 +1,511 @@
+/* vty.c - a CLI session: modes and prompts, running a line (walk-up to parent
+ * modes, `do`, `no`), IOS error markers, `?` help, Tab completion and the
+ * output filters (`| include RE` ...). */
+#include "cli/vty.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/grammar.h"
+#include "core/commit.h"
+#include "core/daemon.h"
+
+const struct cli_mode_info cli_modes[MODE_COUNT] = {
+	[MODE_EXEC] = { "exec", NULL, MODE_EXEC },
+	[MODE_CONFIG] = { "config", "config", MODE_EXEC },
+	[MODE_SIP_UA] = { "config-sip-ua", "config-sip-ua", MODE_CONFIG },
+	[MODE_VOICE_SERVICE] = { "conf-voi-serv", "conf-voi-serv", MODE_CONFIG },
+	[MODE_SERV_SIP] = { "conf-serv-sip", "conf-serv-sip", MODE_VOICE_SERVICE },
+	[MODE_IPTRUST] = { "cfg-iptrust-list", "cfg-iptrust-list", MODE_VOICE_SERVICE },
+	[MODE_DIAL_PEER] = { "config-dial-peer", "config-dial-peer", MODE_CONFIG },
+	[MODE_TRUSTPOINT] = { "ca-trustpoint", "ca-trustpoint", MODE_CONFIG },
+	[MODE_CLASS_TLS_CIPHER] = { "config-class (tls-cipher)", "config-class", MODE_CONFIG },
+	[MODE_CLASS_TLS_PROFILE] = { "config-class (tls-profile)", "config-class", MODE_CONFIG },
+	[MODE_CLASS_SRTP_CRYPTO] = { "config-class (srtp-crypto)", "config-class", MODE_CONFIG },
+	[MODE_CLASS_CODEC] = { "config-class (codec)", "config-class", MODE_CONFIG },
+	[MODE_CLASS_TENANT] = { "config-class (tenant)", "config-class", MODE_CONFIG },
+	[MODE_CLASS_KEEPALIVE] = { "config-class (sip-options-keepalive)", "config-class", MODE_CONFIG },
+	[MODE_CLASS_URI] = { "config-voice-uri-class", "config-voice-uri-class", MODE_CONFIG },
+};
+
+void vty_init(struct vty *v, struct cfg *cfg, const char *line_name)
+{
+	memset(v, 0, sizeof(*v));
+	v->cfg = cfg;
+	v->mode = MODE_EXEC;
+	v->term_length = 24;
+	v->term_width = 80;
+	v->err_pos = -1;
+	snprintf(v->line_name, sizeof(v->line_name), "%s", line_name);
+	snprintf(v->user, sizeof(v->user), "%s", "unknown");
+	v->login_time = v->last_active = time(NULL);
+}
+
+void vty_fini(struct vty *v)
+{
+	buf_free(&v->out);
+}
+
+void vty_out(struct vty *v, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&v->out, fmt, ap);
+	va_end(ap);
+}
+
+int vty_err(struct vty *v, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	size_t n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	buf_printf(&v->out, "%s\n", msg);
+	if (!v->failed) {
+		const char *m = msg;
+		if (m[0] == '%')
+			m += m[1] == ' ' ? 2 : 1;
+		size_t l = strlen(m);
+		if (l >= sizeof(v->err_msg))
+			l = sizeof(v->err_msg) - 1;
+		memcpy(v->err_msg, m, l);
+		v->err_msg[l] = '\0';
+	}
+	v->failed = true;
+	return CLI_ERR;
+}
+
+void vty_enter(struct vty *v, enum cli_mode mode, uint32_t tag, const char *name)
+{
+	v->mode = mode;
+	v->ctx_tag = tag;
+	snprintf(v->ctx_name, sizeof(v->ctx_name), "%s", name ? name : "");
+}
+
+const char *vty_prompt(const struct vty *v, char *buf, size_t bufsz)
+{
+	const char *host = v->cfg && v->cfg->hostname[0] ? v->cfg->hostname : "tollgate";
+	if (v->mode == MODE_EXEC)
+		snprintf(buf, bufsz, "%s#", host);
+	else
+		snprintf(buf, bufsz, "%s(%s)#", host, cli_modes[v->mode].prompt);
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* references                                                           */
+
+const char *vty_ref_kind_name(enum vty_ref_kind kind)
+{
+	static const char *const names[REF_KIND_COUNT] = {
+		[REF_TRUSTPOINT] = "trustpoint", [REF_TLS_CIPHER] = "voice class tls-cipher",
+		[REF_TLS_PROFILE] = "voice class tls-profile", [REF_SRTP_CRYPTO] = "voice class srtp-crypto",
+		[REF_URI] = "voice class uri", [REF_TENANT] = "voice class tenant",
+		[REF_CODEC] = "voice class codec", [REF_KEEPALIVE] = "voice class sip-options-keepalive",
+	};
+	return kind < REF_KIND_COUNT ? names[kind] : "object";
+}
+
+bool cfg_ref_exists(const struct cfg *c, enum vty_ref_kind kind, const char *name)
+{
+	switch (kind) {
+	case REF_TRUSTPOINT: return cfg_trustpoint_find(c, name) != NULL;
+	case REF_TLS_CIPHER: return cfg_tls_cipher_find(c, name) != NULL;
+	case REF_TLS_PROFILE: return cfg_tls_profile_find(c, name) != NULL;
+	case REF_SRTP_CRYPTO: return cfg_srtp_crypto_find(c, name) != NULL;
+	case REF_URI: return cfg_uri_find(c, name) != NULL;
+	case REF_TENANT: return cfg_tenant_find(c, name) != NULL;
+	case REF_CODEC: return cfg_codec_find(c, name) != NULL;
+	case REF_KEEPALIVE: return cfg_keepalive_find(c, name) != NULL;
+	default: return false;
+	}
+}
+
+int vty_ref_check(struct vty *v, enum vty_ref_kind kind, const char *name)
+{
+	if (!name || !name[0] || cfg_ref_exists(v->cfg, kind, name))
+		return 0;
+	if (v->file && (!v->refs || cfg_ref_exists(v->refs, kind, name)))
+		return 0;
+	return vty_err(v, "%% %s %s is not configured", vty_ref_kind_name(kind), name);
+}
+
+/* ------------------------------------------------------------------ */
+/* output filters                                                       */
+
+enum pipe_kind { PIPE_NONE, PIPE_INCLUDE, PIPE_EXCLUDE, PIPE_BEGIN, PIPE_SECTION, PIPE_COUNT };
+static const struct { const char *kw; const char *help; } pipe_kw[] = {
+	[PIPE_INCLUDE] = { "include", "Include lines that match" },
+	[PIPE_EXCLUDE] = { "exclude", "Exclude lines that match" },
+	[PIPE_BEGIN] = { "begin", "Begin with the line that matches" },
+	[PIPE_SECTION] = { "section", "Filter a section of output" },
+	[PIPE_COUNT] = { "count", "Count number of lines which match regular expression" },
+};
+
+/* Offset of the '|' that starts a filter, or -1. */
+static int pipe_offset(const char *line)
+{
+	for (const char *p = line; *p; p++)
+		if (*p == '|' && (p == line || isspace((unsigned char)p[-1])))
+			return (int)(p - line);
+	return -1;
+}
+
+static enum pipe_kind pipe_parse(const char *s, const char **re_out, int *errpos)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	const char *w = s;
+	while (*s && !isspace((unsigned char)*s))
+		s++;
+	size_t wl = (size_t)(s - w);
+	enum pipe_kind k = PIPE_NONE;
+	for (int i = PIPE_INCLUDE; i <= PIPE_COUNT; i++)
+		if (wl && wl <= strlen(pipe_kw[i].kw) && !strncasecmp(pipe_kw[i].kw, w, wl))
+			k = (enum pipe_kind)i;
+	*errpos = 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	*re_out = s;
+	return k;
+}
+
+static bool line_match(regex_t *re, const char *line, size_t n)
+{
+	char *tmp = strndup(line, n);
+	bool m = tmp && regexec(re, tmp, 0, NULL, 0) == 0;
+	free(tmp);
+	return m;
+}
+
+static void pipe_apply(struct buf *out, enum pipe_kind k, regex_t *re, bool have_re)
+{
+	struct buf res = BUF_INIT;
+	const char *p = buf_str(out);
+	bool begun = false, in_sec = false;
+	long count = 0;
+	const char *sec_head = NULL;
+	size_t sec_head_len = 0;
+	bool sec_head_printed = false;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		bool m = have_re ? line_match(re, p, n) : true;
+		bool top = n && !isspace((unsigned char)p[0]);
+		switch (k) {
+		case PIPE_INCLUDE: if (m) { buf_append(&res, p, n); buf_puts(&res, "\n"); } break;
+		case PIPE_EXCLUDE: if (!m) { buf_append(&res, p, n); buf_puts(&res, "\n"); } break;
+		case PIPE_BEGIN:
+			begun = begun || m;
+			if (begun) { buf_append(&res, p, n); buf_puts(&res, "\n"); }
+			break;
+		case PIPE_COUNT: if (m) count++; break;
+		case PIPE_SECTION:
+			if (top) {
+				in_sec = m;
+				sec_head = p;
+				sec_head_len = n;
+				sec_head_printed = m;
+				if (m) { buf_append(&res, p, n); buf_puts(&res, "\n"); }
+			} else if (in_sec || m) {
+				if (!in_sec && sec_head && !sec_head_printed) {
+					buf_append(&res, sec_head, sec_head_len);
+					buf_puts(&res, "\n");
+					sec_head_printed = true;
+				}
+				buf_append(&res, p, n);
+				buf_puts(&res, "\n");
+			}
+			break;
+		default: break;
+		}
+		p = nl ? nl + 1 : p + n;
+	}
+	if (k == PIPE_COUNT)
+		buf_printf(&res, "Number of lines which match regexp = %ld\n", count);
+	buf_free(out);
+	*out = res;
+}
+
+/* ------------------------------------------------------------------ */
+/* running a line                                                       */
+
+static int progress(const struct gram_match *m, size_t linelen)
+{
+	switch (m->st) {
+	case GRAM_INCOMPLETE: return (int)linelen + 1;
+	case GRAM_INVALID:
+	case GRAM_AMBIGUOUS: return m->err_pos;
+	default: return (int)linelen + 2;
+	}
+}
+
+static void print_error(struct vty *v, const struct gram_match *m, const char *line,
+			const char *prompt)
+{
+	switch (m->st) {
+	case GRAM_INVALID: {
+		int col = m->err_pos;
+		if (v->prompt_echoed)
+			col += (int)strlen(prompt);
+		else
+			buf_printf(&v->out, "%s\n", line);
+		buf_printf(&v->out, "%*s^\n", col, "");
+		buf_puts(&v->out, "% Invalid input detected at '^' marker.\n\n");
+		snprintf(v->err_msg, sizeof(v->err_msg), "Invalid input detected at '^' marker.");
+		v->err_pos = m->err_pos;
+		break;
+	}
+	case GRAM_INCOMPLETE:
+		buf_puts(&v->out, "% Incomplete command.\n\n");
+		snprintf(v->err_msg, sizeof(v->err_msg), "Incomplete command.");
+		break;
+	case GRAM_AMBIGUOUS:
+		buf_printf(&v->out, "%% Ambiguous command: \"%s\"\n", line);
+		snprintf(v->err_msg, sizeof(v->err_msg), "Ambiguous command: \"%s\"", line);
+		v->err_pos = m->err_pos;
+		break;
+	default:
+		break;
+	}
+	v->failed = true;
+}
+
+int vty_exec(struct vty *v, const char *line_in)
+{
+	char line[4096], prompt[128];
+	struct gram_match *m = NULL, *alt = NULL;
+	enum pipe_kind pk = PIPE_NONE;
+	regex_t re;
+	bool have_re = false;
+	int rc = CLI_OK;
+
+	buf_reset(&v->out);
+	v->failed = false;
+	v->err_pos = -1;
+	v->err_msg[0] = '\0';
+	v->last_active = time(NULL);
+	vty_prompt(v, prompt, sizeof(prompt));
+	snprintf(line, sizeof(line), "%s", line_in);
+	size_t ll = strlen(line);
+	while (ll && (line[ll - 1] == '\n' || line[ll - 1] == '\r' || isspace((unsigned char)line[ll - 1])))
+		line[--ll] = '\0';
+	const char *first = line;
+	while (isspace((unsigned char)*first))
+		first++;
+	if (*first == '!' || *first == '#' || !*first)
+		return CLI_OK; /* comment or blank line */
+
+	int pipe_at = pipe_offset(line);
+	if (pipe_at >= 0) {
+		const char *reg;
+		int ep;
+		pk = pipe_parse(line + pipe_at + 1, &reg, &ep);
+		if (pk == PIPE_NONE) {
+			struct gram_match em = { .st = GRAM_INVALID, .err_pos = pipe_at + 1 };
+			while (isspace((unsigned char)line[em.err_pos]))
+				em.err_pos++;
+			print_error(v, &em, line, prompt);
+			return CLI_ERR;
+		}
+		if (!*reg && pk != PIPE_COUNT) {
+			buf_puts(&v->out, "% Incomplete command.\n\n");
+			snprintf(v->err_msg, sizeof(v->err_msg), "Incomplete command.");
+			v->failed = true;
+			return CLI_ERR;
+		}
+		if (*reg) {
+			int e = regcomp(&re, reg, REG_EXTENDED | REG_NOSUB);
+			if (e) {
+				char eb[128];
+				regerror(e, &re, eb, sizeof(eb));
+				return vty_err(v, "%% Invalid regular expression \"%s\": %s", reg, eb);
+			}
+			have_re = true;
+		}
+		line[pipe_at] = '\0';
+	}
+
+	m = malloc(sizeof(*m));
+	alt = malloc(sizeof(*alt));
+	if (!m || !alt) {
+		rc = vty_err(v, "%% Out of memory");
+		goto out;
+	}
+	gram_match(v->mode, line, m);
+	enum cli_mode run_mode = v->mode;
+	if (m->st != GRAM_OK && v->mode != MODE_EXEC && v->mode != MODE_CONFIG) {
+		/* a command of a parent mode moves the session there (IOS paste) */
+		for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
+			gram_match(p, line, alt);
+			if (alt->st == GRAM_OK) {
+				struct gram_match *t = m;
+				m = alt;
+				alt = t;
+				run_mode = p;
+				break;
+			}
+			if (progress(alt, strlen(line)) > progress(m, strlen(line))) {
+				struct gram_match *t = m;
+				m = alt;
+				alt = t;
+			}
+			if (p == MODE_CONFIG)
+				break;
+		}
+	}
+	if (m->st == GRAM_EMPTY)
+		goto out;
+	if (m->st != GRAM_OK) {
+		print_error(v, m, line, prompt);
+		rc = CLI_ERR;
+		goto out;
+	}
+	if (pk != PIPE_NONE && !(m->cmd->flags & CLI_F_PIPE)) {
+		struct gram_match em = { .st = GRAM_INVALID, .err_pos = pipe_at };
+		print_error(v, &em, line, prompt);
+		rc = CLI_ERR;
+		goto out;
+	}
+
+	enum cli_mode saved_mode = v->mode;
+	uint32_t saved_tag = v->ctx_tag;
+	char saved_name[CFG_NAME_LEN];
+	memcpy(saved_name, v->ctx_name, sizeof(saved_name));
+	if (run_mode != v->mode)
+		vty_enter(v, run_mode, 0, NULL);
+	if (m->exec_via_do)
+		v->mode = MODE_EXEC;
+
+	/* a trustpoint edit is kept only if its files can be used */
+	struct cfg_trustpoint tp_before;
+	struct cfg_trustpoint *tp = NULL;
+	if (v->mode == MODE_TRUSTPOINT && v->interactive) {
+		tp = cfg_trustpoint_find(v->cfg, v->ctx_name);
+		if (tp)
+			tp_before = *tp;
+	}
+	v->config_changed = false;
+	rc = m->cmd->fn(v, &m->args);
+	if (rc != CLI_OK)
+		v->failed = true;
+	if (!v->failed && tp) {
+		tp = cfg_trustpoint_find(v->cfg, v->ctx_name);
+		char err[512];
+		if (tp && commit_check_trustpoint(tp, err, sizeof(err))) {
+			*tp = tp_before;
+			rc = vty_err(v, "%% Trustpoint %s: %s; change not applied", v->ctx_name, err);
+		}
+	}
+	if (m->exec_via_do && v->mode == MODE_EXEC && !v->closed) {
+		v->mode = saved_mode;
+		v->ctx_tag = saved_tag;
+		memcpy(v->ctx_name, saved_name, sizeof(saved_name));
+	}
+	if (!v->failed && m->cmd->mode != MODE_EXEC && !(m->cmd->flags & CLI_F_NAV) &&
+	    !m->exec_via_do) {
+		v->config_changed = true;
+		tg_note_change(v);
+		commit_apply(v->cfg);
+	}
+	if (pk != PIPE_NONE)
+		pipe_apply(&v->out, pk, &re, have_re);
+	if (v->failed)
+		rc = CLI_ERR;
+out:
+	if (have_re)
+		regfree(&re);
+	free(m);
+	free(alt);
+	return rc;
+}
+
+void vty_help(struct vty *v, const char *line_in)
+{
+	char line[4096], prompt[128];
+	buf_reset(&v->out);
+	v->failed = false;
+	vty_prompt(v, prompt, sizeof(prompt));
+	snprintf(line, sizeof(line), "%s", line_in);
+	int pipe_at = pipe_offset(line);
+	if (pipe_at >= 0) {
+		const char *rest = line + pipe_at + 1;
+		while (isspace((unsigned char)*rest))
+			rest++;
+		if (!*rest) {
+			for (int i = PIPE_INCLUDE; i <= PIPE_COUNT; i++)
+				buf_printf(&v->out, "  %-7s  %s\n", pipe_kw[i].kw, pipe_kw[i].help);
+		} else {
+			buf_puts(&v->out, "  LINE  Regular Expression\n");
+		}
+		return;
+	}
+	int err_pos = 0;
+	enum gram_status st = gram_help(v->mode, line, &v->out, &err_pos);
+	if (st == GRAM_OK)
+		return;
+	struct gram_match em = { .st = st, .err_pos = err_pos };
+	if (st == GRAM_INVALID && v->prompt_echoed) {
+		buf_puts(&v->out, "% Unrecognized command\n");
+		v->failed = true;
+		return;
+	}
+	print_error(v, &em, line, prompt);
+}
+
+void vty_complete(struct vty *v, const char *line, struct buf *out)
+{
+	if (pipe_offset(line) >= 0) {
+		const char *w = strrchr(line, ' ');
+		w = w ? w + 1 : line;
+		const char *bar = strchr(line, '|');
+		const char *after = bar + 1;
+		while (isspace((unsigned char)*after))
+			after++;
+		if (after == w || *after == '\0')
+			for (int i = PIPE_INCLUDE; i <= PIPE_COUNT; i++)
+				if (!strncasecmp(pipe_kw[i].kw, w, strlen(w)))
+					buf_printf(out, "%s\n", pipe_kw[i].kw);
+		return;
+	}
+	gram_complete(v->mode, line, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* argument access                                                      */
+
+const char *cli_get(const struct cli_args *a, const char *name)
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->t[i].name && !strcmp(a->t[i].name, name))
+			return a->t[i].val;
+	return NULL;
+}
+
+bool cli_has(const struct cli_args *a, const char *kw)
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->t[i].kw && !strcasecmp(a->t[i].kw, kw))
+			return true;
+	return false;
+}
+
+long cli_num(const struct cli_args *a, const char *name, long dflt)
+{
+	const char *s = cli_get(a, name);
+	if (!s)
+		return dflt;
+	char *end;
+	long v = strtol(s, &end, 10);
+	return *end ? dflt : v;
+}

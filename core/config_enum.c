@@ -1,0 +1,180 @@
+/* config_enum.c - keyword tables of the configuration model: CUBE TLS cipher
+ * names with their IANA names, help text and GnuTLS priority elements, curve,
+ * SRTP suite and codec names, and the enum <-> keyword helpers (layer 2). */
+#include "core/config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#define H12 "supported in TLS 1.2 & above"
+#define H10 "supported in TLS 1.0 & above"
+#define H13 "supported in TLS 1.3"
+
+/* GnuTLS elements are key exchange, cipher and MAC; the caller adds the
+ * protocol versions, groups and signature algorithms around them. */
+const struct cfg_cipher_info cfg_cipher_table[CFG_CIPHER_COUNT] = {
+	[CFG_CIPHER_NONE] = { CFG_CIPHER_NONE, "", "", "", "" },
+#define C(ID, NAME, IANA, HELP, GT) [ID] = { ID, NAME, IANA, HELP, GT }
+	C(CFG_CIPHER_ECDHE_RSA_AES128_GCM_SHA256, "ECDHE_RSA_AES128_GCM_SHA256",
+	  "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", H12, "+ECDHE-RSA:+AES-128-GCM:+AEAD"),
+	C(CFG_CIPHER_ECDHE_RSA_AES256_GCM_SHA384, "ECDHE_RSA_AES256_GCM_SHA384",
+	  "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", H12, "+ECDHE-RSA:+AES-256-GCM:+AEAD"),
+	C(CFG_CIPHER_ECDHE_ECDSA_AES128_GCM_SHA256, "ECDHE_ECDSA_AES128_GCM_SHA256",
+	  "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", H12, "+ECDHE-ECDSA:+AES-128-GCM:+AEAD"),
+	C(CFG_CIPHER_ECDHE_ECDSA_AES256_GCM_SHA384, "ECDHE_ECDSA_AES256_GCM_SHA384",
+	  "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", H12, "+ECDHE-ECDSA:+AES-256-GCM:+AEAD"),
+	C(CFG_CIPHER_DHE_RSA_AES128_GCM_SHA256, "DHE_RSA_AES128_GCM_SHA256",
+	  "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", H12, "+DHE-RSA:+AES-128-GCM:+AEAD"),
+	C(CFG_CIPHER_DHE_RSA_AES256_GCM_SHA384, "DHE_RSA_AES256_GCM_SHA384",
+	  "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", H12, "+DHE-RSA:+AES-256-GCM:+AEAD"),
+	C(CFG_CIPHER_ECDHE_RSA_AES128_SHA256, "ECDHE_RSA_AES128_SHA256",
+	  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", H12, "+ECDHE-RSA:+AES-128-CBC:+SHA256"),
+	C(CFG_CIPHER_ECDHE_RSA_AES256_SHA384, "ECDHE_RSA_AES256_SHA384",
+	  "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", H12, "+ECDHE-RSA:+AES-256-CBC:+SHA384"),
+	C(CFG_CIPHER_ECDHE_ECDSA_AES256_SHA384, "ECDHE_ECDSA_AES256_SHA384",
+	  "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", H12, "+ECDHE-ECDSA:+AES-256-CBC:+SHA384"),
+	C(CFG_CIPHER_DHE_RSA_AES128_SHA256, "DHE_RSA_AES128_SHA256",
+	  "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", H12, "+DHE-RSA:+AES-128-CBC:+SHA256"),
+	C(CFG_CIPHER_DHE_RSA_AES256_SHA256, "DHE_RSA_AES256_SHA256",
+	  "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256", H12, "+DHE-RSA:+AES-256-CBC:+SHA256"),
+	C(CFG_CIPHER_ECDHE_RSA_WITH_AES_256_CBC_SHA, "ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	  "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", H10, "+ECDHE-RSA:+AES-256-CBC:+SHA1"),
+	C(CFG_CIPHER_DHE_RSA_WITH_AES_128_CBC_SHA, "DHE_RSA_WITH_AES_128_CBC_SHA",
+	  "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", H10, "+DHE-RSA:+AES-128-CBC:+SHA1"),
+	C(CFG_CIPHER_DHE_RSA_WITH_AES_256_CBC_SHA, "DHE_RSA_WITH_AES_256_CBC_SHA",
+	  "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", H10, "+DHE-RSA:+AES-256-CBC:+SHA1"),
+	C(CFG_CIPHER_RSA_WITH_AES_128_CBC_SHA, "RSA_WITH_AES_128_CBC_SHA",
+	  "TLS_RSA_WITH_AES_128_CBC_SHA", H10, "+RSA:+AES-128-CBC:+SHA1"),
+	C(CFG_CIPHER_RSA_WITH_AES_256_CBC_SHA, "RSA_WITH_AES_256_CBC_SHA",
+	  "TLS_RSA_WITH_AES_256_CBC_SHA", H10, "+RSA:+AES-256-CBC:+SHA1"),
+	C(CFG_CIPHER_RSA_WITH_AES_256_CBC_SHA256, "RSA_WITH_AES_256_CBC_SHA256",
+	  "TLS_RSA_WITH_AES_256_CBC_SHA256", H12, "+RSA:+AES-256-CBC:+SHA256"),
+	C(CFG_CIPHER_RSA_WITH_AES_128_GCM_SHA256, "RSA_WITH_AES_128_GCM_SHA256",
+	  "TLS_RSA_WITH_AES_128_GCM_SHA256", H12, "+RSA:+AES-128-GCM:+AEAD"),
+	C(CFG_CIPHER_RSA_WITH_AES_256_GCM_SHA384, "RSA_WITH_AES_256_GCM_SHA384",
+	  "TLS_RSA_WITH_AES_256_GCM_SHA384", H12, "+RSA:+AES-256-GCM:+AEAD"),
+	C(CFG_CIPHER_TLS13_AES128_GCM_SHA256, "AES128_GCM_SHA256",
+	  "TLS_AES_128_GCM_SHA256", H13, "+AES-128-GCM"),
+	C(CFG_CIPHER_TLS13_AES256_GCM_SHA384, "AES256_GCM_SHA384",
+	  "TLS_AES_256_GCM_SHA384", H13, "+AES-256-GCM"),
+	C(CFG_CIPHER_TLS13_CHACHA20_POLY1305_SHA256, "CHACHA20_POLY1305_SHA256",
+	  "TLS_CHACHA20_POLY1305_SHA256", H13, "+CHACHA20-POLY1305"),
+#undef C
+};
+
+const struct cfg_cipher_info *cfg_cipher_by_name(const char *name)
+{
+	if (!name || !*name)
+		return NULL;
+	for (int i = 1; i < CFG_CIPHER_COUNT; i++)
+		if (!strcasecmp(cfg_cipher_table[i].name, name) ||
+		    !strcasecmp(cfg_cipher_table[i].iana, name))
+			return &cfg_cipher_table[i];
+	return NULL;
+}
+
+const char *const cfg_curve_names[CFG_CURVE_COUNT] = {
+	"", "secp256r1", "secp384r1", "secp521r1", "x25519",
+};
+
+const char *const cfg_suite_names[CFG_SUITE_COUNT] = {
+	"", "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32",
+	"AEAD_AES_128_GCM", "AEAD_AES_256_GCM",
+};
+
+const char *const cfg_codec_names[CFG_CODEC_COUNT] = {
+	"", "g711ulaw", "g711alaw", "g722-64", "g729r8", "opus",
+};
+
+/* Index of s in names[1..n-1] (case-insensitive), or -EINVAL. */
+static int name_index(const char *const *names, int n, const char *s)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	for (int i = 1; i < n; i++)
+		if (!strcasecmp(names[i], s))
+			return i;
+	return -EINVAL;
+}
+
+int cfg_suite_parse(const char *s, enum cfg_srtp_suite *out)
+{
+	int i = name_index(cfg_suite_names, CFG_SUITE_COUNT, s);
+	if (i < 0)
+		return i;
+	*out = (enum cfg_srtp_suite)i;
+	return 0;
+}
+
+int cfg_codec_parse(const char *s, enum cfg_codec *out)
+{
+	int i = name_index(cfg_codec_names, CFG_CODEC_COUNT, s);
+	if (i < 0)
+		return i;
+	*out = (enum cfg_codec)i;
+	return 0;
+}
+
+int cfg_curve_parse(const char *s, enum cfg_curve *out)
+{
+	int i = name_index(cfg_curve_names, CFG_CURVE_COUNT, s);
+	if (i < 0)
+		return i;
+	*out = (enum cfg_curve)i;
+	return 0;
+}
+
+const char *cfg_transport_str(enum cfg_transport t)
+{
+	switch (t) {
+	case CFG_TRANSPORT_UDP: return "udp";
+	case CFG_TRANSPORT_TCP: return "tcp";
+	case CFG_TRANSPORT_TLS: return "tcp tls";
+	case CFG_TRANSPORT_UNSET: break;
+	}
+	return "";
+}
+
+/* Accepts "udp", "tcp", "tcp tls" (any spacing) and "tls". */
+int cfg_transport_parse(const char *s, enum cfg_transport *out)
+{
+	if (!s)
+		return -EINVAL;
+	while (*s == ' ')
+		s++;
+	if (!strcasecmp(s, "udp")) {
+		*out = CFG_TRANSPORT_UDP;
+		return 0;
+	}
+	if (!strcasecmp(s, "tls")) {
+		*out = CFG_TRANSPORT_TLS;
+		return 0;
+	}
+	if (strncasecmp(s, "tcp", 3))
+		return -EINVAL;
+	s += 3;
+	if (!*s) {
+		*out = CFG_TRANSPORT_TCP;
+		return 0;
+	}
+	if (*s != ' ')
+		return -EINVAL;
+	while (*s == ' ')
+		s++;
+	if (strcasecmp(s, "tls"))
+		return -EINVAL;
+	*out = CFG_TRANSPORT_TLS;
+	return 0;
+}
+
+const char *cfg_srtp_str(enum cfg_srtp s)
+{
+	switch (s) {
+	case CFG_SRTP_ON: return "srtp";
+	case CFG_SRTP_FALLBACK: return "srtp fallback";
+	case CFG_SRTP_PASSTHRU: return "srtp pass-thru";
+	case CFG_SRTP_OFF: break;
+	}
+	return "";
+}
