@@ -51,17 +51,25 @@ CLI_CMD(dp_description, MODE_DIAL_PEER, CLI_F_NO,
 static int pattern_check(struct vty *vty, const char *pat, size_t maxlen)
 {
 	char err[256] = "";
+	char *form;
 
 	if (!pat)
 		return cmdu_incomplete(vty);
 	if (strlen(pat) > maxlen)
 		return vty_err(vty, "%% Pattern is too long (at most %zu characters)", maxlen);
-	if (dp_pattern_validate(pat, err, sizeof(err)) < 0) {
-		if (!err[0])
-			return vty_err(vty, "%% Incorrect format for E.164 Number");
-		return vty_err(vty, "%s%s", err[0] == '%' ? "" : "% ", err);
-	}
-	return CLI_OK;
+	if (dp_pattern_validate(pat, err, sizeof(err)) == 0)
+		return CLI_OK;
+	if (!err[0])
+		return vty_err(vty, "%% Incorrect format for E.164 Number");
+	/* The validator's text is "reason\nexpected form": the reason is the
+	 * error (one line in startup-config reports), the form follows it. */
+	form = strchr(err, '\n');
+	if (form)
+		*form++ = '\0';
+	vty_err(vty, "%s%s", err[0] == '%' ? "" : "% ", err);
+	if (form && *form)
+		vty_out(vty, "%s\n", form);
+	return CLI_ERR;
 }
 
 CLI_CMD(dp_destination_pattern, MODE_DIAL_PEER, CLI_F_NO,
@@ -401,8 +409,10 @@ CLI_CMD(dp_codec, MODE_DIAL_PEER, CLI_F_NO,
 	return CLI_OK;
 }
 
+/* `{rtp-nte}` rather than `rtp-nte`: the braces let `no dtmf-relay` stop
+ * after the first keyword, as on IOS. */
 CLI_CMD(dp_dtmf_relay, MODE_DIAL_PEER, CLI_F_NO,
-	"dtmf-relay rtp-nte",
+	"dtmf-relay {rtp-nte}",
 	"Transport of DTMF digits\n"
 	"RTP Named Telephone Events (RFC 2833/4733)\n")
 {

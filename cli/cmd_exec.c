@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/vty.h"
 #include "core/config_text.h"
+#include "core/commit.h"
 #include "core/config_yaml.h"
 #include "core/daemon.h"
 #include "core/log.h"
@@ -145,7 +146,10 @@ CLI_CMD(show_version, MODE_EXEC, CLI_F_PIPE,
 	vty_out(vty, "Control socket is \"%s\"\n\n", tg.socket_path);
 	vty_out(vty, "Libraries:\n");
 	vty_out(vty, "  GnuTLS    %s\n", gnutls_check_version(NULL));
-	vty_out(vty, "  libsrtp2  %s\n", srtp_get_version_string());
+	const char *sv = srtp_get_version_string();
+	if (!strncmp(sv, "libsrtp2 ", 9))
+		sv += 9;
+	vty_out(vty, "  libsrtp2  %s\n", sv);
 	vty_out(vty, "  libyaml   %s\n", yaml_get_version_string());
 	vty_out(vty, "  readline  %d.%d (tollsh)\n", RL_VERSION_MAJOR, RL_VERSION_MINOR);
 	return CLI_OK;
@@ -157,7 +161,11 @@ CLI_CMD(show_logging, MODE_EXEC, CLI_F_PIPE,
 	"Show the contents of logging buffers\n")
 {
 	vty_out(vty, "Syslog logging: enabled (%s)\n", tg.foreground ? "stderr, foreground" : "syslog");
-	vty_out(vty, "    Monitor logging: level debugging, %d session%s\n", 0, "s");
+	int mon = 0;
+	for (int i = 0; i < tg.nsessions; i++)
+		mon += tg.sessions[i]->monitor;
+	vty_out(vty, "    Monitor logging: level debugging, %d session%s with terminal monitor\n", mon,
+		mon == 1 ? "" : "s");
 	vty_out(vty, "    Buffer logging:  level debugging, %lu messages logged\n\n", log_count());
 	vty_out(vty, "Log Buffer (%zu bytes):\n", log_get_size());
 	struct buf b = BUF_INIT;
@@ -295,9 +303,14 @@ CLI_CMD(show_startup_errors, MODE_EXEC, CLI_F_PIPE,
 	vty_out(vty, "%d line%s of %s %s rejected at boot and %s not in the running configuration:\n",
 		tg.nrejected, tg.nrejected == 1 ? "" : "s", tg.startup_path,
 		tg.nrejected == 1 ? "was" : "were", tg.nrejected == 1 ? "is" : "are");
-	for (int i = 0; i < tg.nrejected; i++)
-		vty_out(vty, "%s:%d: %s\n  %s\n", tg.startup_path, tg.rejected[i].lineno,
-			tg.rejected[i].reason, tg.rejected[i].text);
+	for (int i = 0; i < tg.nrejected; i++) {
+		const struct tg_rejected *r = &tg.rejected[i];
+		vty_out(vty, "%s:%d: %s\n", tg.startup_path, r->lineno, r->reason);
+		if (r->text[0])
+			vty_out(vty, "  %s\n", r->text);
+		if (r->text[0] && r->col >= 0)
+			vty_out(vty, "  %*s^\n", r->col, "");
+	}
 	return CLI_OK;
 }
 
@@ -321,14 +334,14 @@ static int save_to(struct vty *vty, const char *path, bool is_startup)
 	return CLI_OK;
 }
 
-static int write_startup(struct vty *vty, bool force)
+static int write_startup(struct vty *vty, bool force, const char *forced_cmd)
 {
 	if (tg.nrejected && !force)
 		return vty_err(vty,
 			       "%% %s has %d line%s that %s rejected at boot (show startup-config errors);\n"
-			       "%% saving now would lose %s.  Fix them, or use 'write memory force'.",
+			       "%% saving now would lose %s.  Fix them, or use '%s'.",
 			       tg.startup_path, tg.nrejected, tg.nrejected == 1 ? "" : "s",
-			       tg.nrejected == 1 ? "was" : "were", tg.nrejected == 1 ? "it" : "them");
+			       tg.nrejected == 1 ? "was" : "were", tg.nrejected == 1 ? "it" : "them", forced_cmd);
 	return save_to(vty, tg.startup_path, true);
 }
 
@@ -338,7 +351,7 @@ CLI_CMD(write_memory, MODE_EXEC, 0,
 	"Write to NV memory\n"
 	"Overwrite a startup-config that still has lines rejected at boot\n")
 {
-	return write_startup(vty, cli_has(a, "force"));
+	return write_startup(vty, cli_has(a, "force"), "write memory force");
 }
 
 CLI_CMD(copy_run_start, MODE_EXEC, 0,
@@ -348,7 +361,7 @@ CLI_CMD(copy_run_start, MODE_EXEC, 0,
 	"Copy to startup configuration\n"
 	"Overwrite a startup-config that still has lines rejected at boot\n")
 {
-	return write_startup(vty, cli_has(a, "force"));
+	return write_startup(vty, cli_has(a, "force"), "copy running-config startup-config force");
 }
 
 CLI_CMD(copy_run_file, MODE_EXEC, 0,
@@ -371,6 +384,9 @@ CLI_CMD(copy_file_run, MODE_EXEC, 0,
 	int rc = startup_merge(f, vty->cfg, &errs);
 	vty_out(vty, "%s", buf_str(&errs));
 	buf_free(&errs);
+	char err[512];
+	if (commit_apply(vty->cfg, err, sizeof(err)))
+		vty_out(vty, "%% %s\n", err);
 	if (rc < 0)
 		return vty_err(vty, "%% Cannot merge %s", f);
 	if (rc > 0)
@@ -392,6 +408,9 @@ CLI_CMD(copy_start_run, MODE_EXEC, 0,
 	int rc = startup_merge(tg.startup_path, vty->cfg, &errs);
 	vty_out(vty, "%s", buf_str(&errs));
 	buf_free(&errs);
+	char err[512];
+	if (commit_apply(vty->cfg, err, sizeof(err)))
+		vty_out(vty, "%% %s\n", err);
 	if (rc)
 		return vty_err(vty, "%% startup-config not fully merged");
 	tg_note_change(vty);

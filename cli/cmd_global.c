@@ -152,6 +152,8 @@ CLI_CMD(crypto_pki_trustpoint, MODE_CONFIG, CLI_F_NO,
 	if (cmdu_name(vty, name, "trustpoint name") < 0)
 		return CLI_ERR;
 	if (a->no) {
+		if (cmdu_ref_unused(vty, REF_TRUSTPOINT, name) < 0)
+			return CLI_ERR;
 		if (cfg_trustpoint_del(vty->cfg, name) == 0)
 			cmdu_changed(vty);
 		return CLI_OK;
@@ -171,6 +173,7 @@ CLI_CMD(crypto_pki_trustpoint, MODE_CONFIG, CLI_F_NO,
 struct class_kind {
 	const char *kw;
 	enum cli_mode mode;
+	enum vty_ref_kind ref;
 	void *(*find)(const struct cfg *c, const char *tag);
 	void *(*get)(struct cfg *c, const char *tag);
 	int (*del)(struct cfg *c, const char *tag);
@@ -191,13 +194,13 @@ CLASS_ADAPT(keepalive)
 CLASS_ADAPT(uri)
 
 static const struct class_kind class_kinds[] = {
-	{ "tls-cipher", MODE_CLASS_TLS_CIPHER, tls_cipher_find_v, tls_cipher_get_v, cfg_tls_cipher_del },
-	{ "tls-profile", MODE_CLASS_TLS_PROFILE, tls_profile_find_v, tls_profile_get_v, cfg_tls_profile_del },
-	{ "srtp-crypto", MODE_CLASS_SRTP_CRYPTO, srtp_crypto_find_v, srtp_crypto_get_v, cfg_srtp_crypto_del },
-	{ "codec", MODE_CLASS_CODEC, codec_find_v, codec_get_v, cfg_codec_del },
-	{ "tenant", MODE_CLASS_TENANT, tenant_find_v, tenant_get_v, cfg_tenant_del },
-	{ "sip-options-keepalive", MODE_CLASS_KEEPALIVE, keepalive_find_v, keepalive_get_v, cfg_keepalive_del },
-	{ "uri", MODE_CLASS_URI, uri_find_v, uri_get_v, cfg_uri_del },
+	{ "tls-cipher", MODE_CLASS_TLS_CIPHER, REF_TLS_CIPHER, tls_cipher_find_v, tls_cipher_get_v, cfg_tls_cipher_del },
+	{ "tls-profile", MODE_CLASS_TLS_PROFILE, REF_TLS_PROFILE, tls_profile_find_v, tls_profile_get_v, cfg_tls_profile_del },
+	{ "srtp-crypto", MODE_CLASS_SRTP_CRYPTO, REF_SRTP_CRYPTO, srtp_crypto_find_v, srtp_crypto_get_v, cfg_srtp_crypto_del },
+	{ "codec", MODE_CLASS_CODEC, REF_CODEC, codec_find_v, codec_get_v, cfg_codec_del },
+	{ "tenant", MODE_CLASS_TENANT, REF_TENANT, tenant_find_v, tenant_get_v, cfg_tenant_del },
+	{ "sip-options-keepalive", MODE_CLASS_KEEPALIVE, REF_KEEPALIVE, keepalive_find_v, keepalive_get_v, cfg_keepalive_del },
+	{ "uri", MODE_CLASS_URI, REF_URI, uri_find_v, uri_get_v, cfg_uri_del },
 };
 
 /* Enter (create) or remove the class named by the matched keyword. */
@@ -214,6 +217,8 @@ static int voice_class(struct vty *vty, const struct cli_args *a, const char *ta
 	if (!k || !tag)
 		return cmdu_incomplete(vty);
 	if (a->no) {
+		if (cmdu_ref_unused(vty, k->ref, tag) < 0)
+			return CLI_ERR;
 		if (k->del(vty->cfg, tag) == 0)
 			cmdu_changed(vty);
 		return CLI_OK;

@@ -208,14 +208,15 @@ static void show_uri(struct vty *vty, const struct cfg_uri_class *u)
 static void show_tenant(struct vty *vty, const struct cfg_tenant *t)
 {
 	char tb[CFG_TARGET_LEN + 32];
+
 	vty_out(vty, "Voice class tenant: %s\n", t->tag);
-	vty_out(vty, "  sip-server:        %s\n",
+	vty_out(vty, "  sip-server:         %s\n",
 		t->sip_server.kind ? cfg_target_str(&t->sip_server, tb, sizeof(tb)) : "none");
-	vty_out(vty, "  session transport: %s\n", transport_or_default(t->session_transport));
-	vty_out(vty, "  url:               %s\n",
+	vty_out(vty, "  session transport:  %s\n", transport_or_default(t->session_transport));
+	vty_out(vty, "  url:                %s\n",
 		t->url == CFG_URL_SIPS ? "sips" : t->url == CFG_URL_SIP ? "sip" : "system");
-	vty_out(vty, "  tls-profile:       %s\n", or_none(t->tls_profile));
-	vty_out(vty, "  srtp-crypto:       %s\n", or_none(t->srtp_crypto));
+	vty_out(vty, "  tls-profile:        %s\n", or_none(t->tls_profile));
+	vty_out(vty, "  srtp-crypto:        %s\n", or_none(t->srtp_crypto));
 	if (t->listen_secure)
 		vty_out(vty, "  listen-port secure: %u\n", (unsigned)t->listen_secure);
 	else

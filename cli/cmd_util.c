@@ -321,3 +321,91 @@ int cmdu_ref_tag(struct vty *vty, const struct cli_args *a, enum vty_ref_kind ki
 	}
 	return cmdu_set(vty, field, sz, tag, "Tag");
 }
+
+/* ------------------------------------------------------------------ */
+/* who refers to an object                                              */
+
+static bool sig_uses(const struct cfg_crypto_sig *s, enum vty_ref_kind kind, const char *name)
+{
+	if (kind == REF_TRUSTPOINT)
+		return strcmp(s->trustpoint, name) == 0 || strcmp(s->client_vtp, name) == 0;
+	if (kind == REF_TLS_PROFILE)
+		return strcmp(s->tls_profile, name) == 0;
+	return false;
+}
+
+bool cmdu_ref_user(const struct cfg *c, enum vty_ref_kind kind, const char *name,
+		   char *buf, size_t bufsz)
+{
+	size_t i;
+	int w;
+
+	if (!name || !*name)
+		return false;
+	for (i = 0; i < c->dial_peers.n; i++) {
+		const struct cfg_dial_peer *d = &c->dial_peers.v[i];
+		bool used = false;
+
+		switch (kind) {
+		case REF_URI:
+			for (w = 0; w < CFG_URI_WHERE_COUNT; w++)
+				used = used || strcmp(d->incoming_uri[w], name) == 0;
+			break;
+		case REF_TENANT: used = strcmp(d->vc_tenant, name) == 0; break;
+		case REF_SRTP_CRYPTO: used = strcmp(d->vc_srtp_crypto, name) == 0; break;
+		case REF_TLS_PROFILE: used = strcmp(d->vc_tls_profile, name) == 0; break;
+		case REF_KEEPALIVE: used = strcmp(d->keepalive_profile, name) == 0; break;
+		case REF_CODEC: used = strcmp(d->vc_codec, name) == 0; break;
+		default: break;
+		}
+		if (used) {
+			snprintf(buf, bufsz, "dial-peer voice %u", (unsigned)d->tag);
+			return true;
+		}
+	}
+	for (i = 0; i < c->tenants.n; i++) {
+		const struct cfg_tenant *t = &c->tenants.v[i];
+
+		if ((kind == REF_TLS_PROFILE && strcmp(t->tls_profile, name) == 0) ||
+		    (kind == REF_SRTP_CRYPTO && strcmp(t->srtp_crypto, name) == 0)) {
+			snprintf(buf, bufsz, "voice class tenant %s", t->tag);
+			return true;
+		}
+	}
+	for (i = 0; i < c->tls_profiles.n; i++) {
+		const struct cfg_tls_profile *p = &c->tls_profiles.v[i];
+
+		if ((kind == REF_TLS_CIPHER && strcmp(p->cipher, name) == 0) ||
+		    (kind == REF_TRUSTPOINT && (strcmp(p->trustpoint, name) == 0 ||
+						strcmp(p->client_vtp, name) == 0))) {
+			snprintf(buf, bufsz, "voice class tls-profile %s", p->tag);
+			return true;
+		}
+	}
+	if (sig_uses(&c->sipua.def_tp, kind, name) ||
+	    (kind == REF_TLS_PROFILE && strcmp(c->sipua.def_tls_profile, name) == 0)) {
+		snprintf(buf, bufsz, "sip-ua (crypto signaling default)");
+		return true;
+	}
+	for (i = 0; i < c->sipua.remote.n; i++)
+		if (sig_uses(&c->sipua.remote.v[i].sig, kind, name)) {
+			snprintf(buf, bufsz, "sip-ua (crypto signaling remote-addr %s)",
+				 c->sipua.remote.v[i].prefix.addr);
+			return true;
+		}
+	if (kind == REF_SRTP_CRYPTO && strcmp(c->voice.sip.srtp_crypto, name) == 0) {
+		snprintf(buf, bufsz, "voice service voip (sip srtp-crypto)");
+		return true;
+	}
+	return false;
+}
+
+int cmdu_ref_unused(struct vty *vty, enum vty_ref_kind kind, const char *name)
+{
+	char user[CFG_NAME_LEN + 64];
+
+	if (vty->file || !cmdu_ref_user(vty->cfg, kind, name, user, sizeof(user)))
+		return CLI_OK;
+	return vty_err(vty, "%% %s %s is in use by %s; remove that reference first",
+		       vty_ref_kind_name(kind), name, user);
+}

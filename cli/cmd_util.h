@@ -83,4 +83,14 @@ int cmdu_set(struct vty *vty, char *field, size_t sz, const char *val, const cha
 int cmdu_ref_tag(struct vty *vty, const struct cli_args *a, enum vty_ref_kind kind,
 		 char *field, size_t sz);
 
+/* Whether the object `name` of `kind` is referenced anywhere in the
+ * configuration; if so, describe the first user ("dial-peer voice 10",
+ * "sip-ua", ...) in buf. */
+bool cmdu_ref_user(const struct cfg *c, enum vty_ref_kind kind, const char *name,
+		   char *buf, size_t bufsz);
+
+/* Refuse (typed interactively) to remove an object that is still
+ * referenced: prints "% KIND NAME is in use by USER" and returns CLI_ERR. */
+int cmdu_ref_unused(struct vty *vty, enum vty_ref_kind kind, const char *name);
+
 #endif

@@ -853,6 +853,22 @@ void gram_match(enum cli_mode mode, const char *line, struct gram_match *m)
 	for (int k = 0; k < r.n && !win; k++)
 		if (!pseudo_of(r.c[k].s->cmd) && cand_complete(&r.c[k], r.no_form))
 			win = &r.c[k];
+	if (!win && r.no_form && r.n) {
+		/* `no session protocol`: fewer words than the leading keywords, but
+		 * only one command can be meant */
+		const struct cli_cmd *only = NULL;
+		bool unique = true;
+		for (int k = 0; k < r.n && unique; k++) {
+			if (pseudo_of(r.c[k].s->cmd) || r.c[k].ntook < 1)
+				continue;
+			if (only && only != r.c[k].s->cmd)
+				unique = false;
+			only = r.c[k].s->cmd;
+		}
+		for (int k = 0; k < r.n && unique && only && !win; k++)
+			if (r.c[k].s->cmd == only && r.c[k].ntook >= 1)
+				win = &r.c[k];
+	}
 	if (!win) {
 		m->st = GRAM_INCOMPLETE;
 		goto out;

@@ -192,16 +192,16 @@ static void pipe_apply(struct buf *out, enum pipe_kind k, regex_t *re, bool have
 {
 	struct buf res = BUF_INIT;
 	const char *p = buf_str(out);
-	bool begun = false, in_sec = false;
+	bool begun = false;
 	long count = 0;
-	const char *sec_head = NULL;
-	size_t sec_head_len = 0;
-	bool sec_head_printed = false;
+	const char *anc[16] = { 0 };
+	size_t anc_len[16] = { 0 };
+	bool anc_done[16] = { 0 };
+	int sec_depth = -1;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		bool m = have_re ? line_match(re, p, n) : true;
-		bool top = n && !isspace((unsigned char)p[0]);
 		switch (k) {
 		case PIPE_INCLUDE: if (m) { buf_append(&res, p, n); buf_puts(&res, "\n"); } break;
 		case PIPE_EXCLUDE: if (!m) { buf_append(&res, p, n); buf_puts(&res, "\n"); } break;
@@ -210,23 +210,41 @@ static void pipe_apply(struct buf *out, enum pipe_kind k, regex_t *re, bool have
 			if (begun) { buf_append(&res, p, n); buf_puts(&res, "\n"); }
 			break;
 		case PIPE_COUNT: if (m) count++; break;
-		case PIPE_SECTION:
-			if (top) {
-				in_sec = m;
-				sec_head = p;
-				sec_head_len = n;
-				sec_head_printed = m;
-				if (m) { buf_append(&res, p, n); buf_puts(&res, "\n"); }
-			} else if (in_sec || m) {
-				if (!in_sec && sec_head && !sec_head_printed) {
-					buf_append(&res, sec_head, sec_head_len);
-					buf_puts(&res, "\n");
-					sec_head_printed = true;
-				}
+		case PIPE_SECTION: {
+			/* a matching line, its children, and the parents it sits under */
+			int ind = 0;
+			while ((size_t)ind < n && p[ind] == ' ')
+				ind++;
+			if (n == 0)
+				break;
+			if (sec_depth >= 0 && ind > sec_depth) {
 				buf_append(&res, p, n);
 				buf_puts(&res, "\n");
+				break;
+			}
+			sec_depth = -1;
+			if (ind < 16) {
+				anc[ind] = p;
+				anc_len[ind] = n;
+				anc_done[ind] = false;
+				for (int k = ind + 1; k < 16; k++)
+					anc[k] = NULL;
+			}
+			if (m) {
+				for (int k = 0; k < ind && k < 16; k++)
+					if (anc[k] && !anc_done[k]) {
+						buf_append(&res, anc[k], anc_len[k]);
+						buf_puts(&res, "\n");
+						anc_done[k] = true;
+					}
+				buf_append(&res, p, n);
+				buf_puts(&res, "\n");
+				if (ind < 16)
+					anc_done[ind] = true;
+				sec_depth = ind;
 			}
 			break;
+		}
 		default: break;
 		}
 		p = nl ? nl + 1 : p + n;
@@ -308,13 +326,35 @@ int vty_exec(struct vty *v, const char *line_in)
 
 	int pipe_at = pipe_offset(line);
 	if (pipe_at >= 0) {
+		/* a filter only follows a command that has output to filter; elsewhere
+		 * `|` is an ordinary character (description a|b) */
+		struct gram_match *pm = malloc(sizeof(*pm));
+		bool filterable = false;
+		if (pm) {
+			char left[4096];
+			snprintf(left, sizeof(left), "%.*s", pipe_at, line);
+			gram_match(v->mode, left, pm);
+			filterable = pm->st == GRAM_OK && (pm->cmd->flags & CLI_F_PIPE);
+			free(pm);
+		}
+		if (!filterable)
+			pipe_at = -1;
+	}
+	if (pipe_at >= 0) {
 		const char *reg;
 		int ep;
+		const char *after = line + pipe_at + 1;
+		while (isspace((unsigned char)*after))
+			after++;
+		if (!*after) {
+			buf_puts(&v->out, "% Incomplete command.\n\n");
+			snprintf(v->err_msg, sizeof(v->err_msg), "Incomplete command.");
+			v->failed = true;
+			return CLI_ERR;
+		}
 		pk = pipe_parse(line + pipe_at + 1, &reg, &ep);
 		if (pk == PIPE_NONE) {
-			struct gram_match em = { .st = GRAM_INVALID, .err_pos = pipe_at + 1 };
-			while (isspace((unsigned char)line[em.err_pos]))
-				em.err_pos++;
+			struct gram_match em = { .st = GRAM_INVALID, .err_pos = (int)(after - line) };
 			print_error(v, &em, line, prompt);
 			return CLI_ERR;
 		}
@@ -396,6 +436,12 @@ int vty_exec(struct vty *v, const char *line_in)
 			tp_before = *tp;
 	}
 	v->config_changed = false;
+	/* an interactive change that the core cannot apply is undone */
+	bool snap_ok = false;
+	struct cfg snap;
+	bool is_cfg_cmd = m->cmd->mode != MODE_EXEC && !(m->cmd->flags & CLI_F_NAV) && !m->exec_via_do;
+	if (is_cfg_cmd && v->interactive && !v->file)
+		snap_ok = cfg_dup(&snap, v->cfg) == 0;
 	rc = m->cmd->fn(v, &m->args);
 	if (rc != CLI_OK)
 		v->failed = true;
@@ -412,12 +458,24 @@ int vty_exec(struct vty *v, const char *line_in)
 		v->ctx_tag = saved_tag;
 		memcpy(v->ctx_name, saved_name, sizeof(saved_name));
 	}
-	if (!v->failed && m->cmd->mode != MODE_EXEC && !(m->cmd->flags & CLI_F_NAV) &&
-	    !m->exec_via_do) {
-		v->config_changed = true;
-		tg_note_change(v);
-		commit_apply(v->cfg);
+	if (!v->failed && is_cfg_cmd && !v->file) {
+		char err[512];
+		if (commit_apply(v->cfg, err, sizeof(err))) {
+			if (snap_ok) {
+				cfg_free(v->cfg);
+				*v->cfg = snap;
+				snap_ok = false;
+				char err2[256];
+				commit_apply(v->cfg, err2, sizeof(err2));
+			}
+			rc = vty_err(v, "%% %s; change not applied", err);
+		} else {
+			v->config_changed = true;
+			tg_note_change(v);
+		}
 	}
+	if (snap_ok)
+		cfg_free(&snap);
 	if (pk != PIPE_NONE)
 		pipe_apply(&v->out, pk, &re, have_re);
 	if (v->failed)
@@ -454,6 +512,22 @@ void vty_help(struct vty *v, const char *line_in)
 	enum gram_status st = gram_help(v->mode, line, &v->out, &err_pos);
 	if (st == GRAM_OK)
 		return;
+	/* a command of a parent mode is valid here too (it moves the session) */
+	if (v->mode != MODE_EXEC && v->mode != MODE_CONFIG && line[0]) {
+		for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
+			struct buf alt = BUF_INIT;
+			int ep2 = 0;
+			if (gram_help(p, line, &alt, &ep2) == GRAM_OK) {
+				buf_reset(&v->out);
+				buf_append(&v->out, buf_str(&alt), alt.len);
+				buf_free(&alt);
+				return;
+			}
+			buf_free(&alt);
+			if (p == MODE_CONFIG)
+				break;
+		}
+	}
 	struct gram_match em = { .st = st, .err_pos = err_pos };
 	if (st == GRAM_INVALID && v->prompt_echoed) {
 		buf_puts(&v->out, "% Unrecognized command\n");

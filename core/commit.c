@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "core/pki.h"
+#include "sip/sip_runtime.h"
 
 int commit_check_trustpoint(const struct cfg_trustpoint *tp, char *err, size_t errsz)
 {
@@ -23,9 +24,13 @@ int commit_check_trustpoint(const struct cfg_trustpoint *tp, char *err, size_t e
 	return rc ? -EINVAL : 0;
 }
 
-void commit_apply(const struct cfg *c)
+int commit_apply(const struct cfg *c, char *err, size_t errsz)
 {
+	int rc = sip_runtime_apply(c, err, errsz);
+	if (rc)
+		return rc;
 	size_t want = c->logging_buffered ? c->logging_buffered : LOG_BUF_DEFAULT;
 	if (want != log_get_size())
 		log_set_size(want);
+	return 0;
 }

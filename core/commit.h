@@ -13,7 +13,9 @@
 
 /* 0, or -EINVAL with the reason in err: the trustpoint's files cannot be used. */
 int commit_check_trustpoint(const struct cfg_trustpoint *tp, char *err, size_t errsz);
-/* Apply runtime settings of c (logging buffer size, ...). */
-void commit_apply(const struct cfg *c);
+/* Apply c to the running core: logging buffer size, SIP listeners, the
+ * dial-peer route table, TLS policies, DNS servers.  0, or a negative errno
+ * with the reason in err (e.g. a port in use): the core is then unchanged. */
+int commit_apply(const struct cfg *c, char *err, size_t errsz);
 
 #endif

@@ -501,9 +501,19 @@ static bool trustpoint_eq(const struct cfg_trustpoint *a, const struct cfg_trust
 				return false;                    \
 	} while (0)
 
+static bool name_servers_eq(const struct cfg *a, const struct cfg *b)
+{
+	if (!EQ(n_name_servers))
+		return false;
+	for (int i = 0; i < a->n_name_servers && i < CFG_MAX_NAME_SERVERS; i++)
+		if (!EQS(name_servers[i].addr) || !EQ(name_servers[i].port))
+			return false;
+	return true;
+}
+
 bool cfg_equal(const struct cfg *a, const struct cfg *b)
 {
-	if (!EQS(hostname) || !EQ(logging_buffered))
+	if (!EQS(hostname) || !EQ(logging_buffered) || !name_servers_eq(a, b))
 		return false;
 	if (!voice_eq(&a->voice, &b->voice) || !sipua_eq(&a->sipua, &b->sipua))
 		return false;

@@ -324,9 +324,18 @@ struct cfg_trustpoint {
 
 /* ------------------------------------------------------------------ */
 
+/* `ip name-server A.B.C.D [PORT]` (the port is a Tollgate extension). */
+#define CFG_MAX_NAME_SERVERS 4
+struct cfg_name_server {
+	char addr[CFG_ADDR_LEN];            /* canonical text (inet_ntop) */
+	uint16_t port;                      /* 0 = 53 (not rendered) */
+};
+
 struct cfg {
 	char hostname[CFG_NAME_LEN];        /* default "tollgate" */
 	uint32_t logging_buffered;          /* bytes; 0 = default (not rendered) */
+	struct cfg_name_server name_servers[CFG_MAX_NAME_SERVERS]; /* in order typed */
+	int n_name_servers;                 /* none: /etc/resolv.conf */
 	struct cfg_voice_service voice;
 	struct cfg_sip_ua sipua;
 	CFG_VEC(struct cfg_tls_cipher) tls_ciphers;

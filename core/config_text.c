@@ -399,6 +399,15 @@ int cfg_render_text(const struct cfg *c, struct buf *out)
 	P("!\nhostname %s\n", c->hostname);
 	if (c->logging_buffered)
 		P("!\nlogging buffered %u\n", (unsigned)c->logging_buffered);
+	for (int i = 0; i < c->n_name_servers && i < CFG_MAX_NAME_SERVERS; i++) {
+		const struct cfg_name_server *ns = &c->name_servers[i];
+		if (!i)
+			P("!\n");
+		if (ns->port)
+			P("ip name-server %s %u\n", ns->addr, (unsigned)ns->port);
+		else
+			P("ip name-server %s\n", ns->addr);
+	}
 	BLOCKS(c->trustpoints, cfg_render_trustpoint);
 	if (cfg_voice_service_shown(&c->voice)) {
 		P("!\n");

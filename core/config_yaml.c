@@ -420,6 +420,7 @@ static const struct yfield vclass_tab[] = {
 const struct yfield cfg_yaml_root[] = {
 	YSTR("hostname", struct cfg, hostname, YC_HOST),
 	YGRP("logging", logging_tab, NULL),
+	YX("ip-name-servers", YF_NAMESERVERS),
 	YCOLL("trustpoints", tp),
 	YSUB("voice-service-voip", struct cfg, voice, voice_tab, voice.present),
 	YGRP("voice-class", vclass_tab, NULL),
@@ -507,6 +508,8 @@ bool cfg_yaml_isset(const void *base, const struct yfield *f)
 	}
 	case YF_PREFIX:
 		return ((const struct cfg_prefix *)(const void *)p)->family != 0;
+	case YF_NAMESERVERS:
+		return ((const struct cfg *)base)->n_name_servers > 0;
 	}
 	return false;
 }

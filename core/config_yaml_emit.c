@@ -201,6 +201,20 @@ static void ye_special(struct yemit *E, const void *base, const struct yfield *f
 		ye_str(E, cfg_prefix_str((const struct cfg_prefix *)(const void *)
 					 ((const char *)base + f->off), text, sizeof(text)));
 		break;
+	case YF_NAMESERVERS: {  /* ["127.0.0.1:5353", "192.0.2.53"] */
+		const struct cfg *c = base;
+		ye_seq(E, true, true);
+		for (int i = 0; i < c->n_name_servers && i < CFG_MAX_NAME_SERVERS; i++) {
+			const struct cfg_name_server *ns = &c->name_servers[i];
+			if (ns->port)
+				snprintf(text, sizeof(text), "%s:%u", ns->addr, (unsigned)ns->port);
+			else
+				snprintf(text, sizeof(text), "%s", ns->addr);
+			ye_scalar(E, text, true);
+		}
+		ye_seq(E, false, true);
+		break;
+	}
 	default:
 		break;
 	}

@@ -34,6 +34,7 @@ enum yf_kind {
 	YF_TLSVER,   /* cfg_sip_ua: transport tcp tls version            */
 	YF_KEEPALIVE,/* cfg_dial_peer: options-keepalive [profile]       */
 	YF_PREFIX,   /* struct cfg_prefix at off, IOS text               */
+	YF_NAMESERVERS, /* struct cfg: ip name-server list, "A.B.C.D[:PORT]" */
 };
 
 /* String checks (YF_STR). */

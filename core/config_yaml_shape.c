@@ -280,9 +280,15 @@ static void load_trusted(struct yload *L, yaml_node_t *n, struct cfg_voice_servi
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
 		size_t old = yl_push(L, "[%zu]", i);
+		yaml_node_t *pn = yl_node(L, *it);
 		struct cfg_prefix p;
-		if (parse_prefix(L, yl_node(L, *it), &p) == 0 && CFG_VEC_PUSH(v->trusted, p) < 0)
+		if (parse_prefix(L, pn, &p) < 0) {
+			/* reported */
+		} else if (p.family == AF_INET6 && !p.len_given) {
+			yl_err(L, pn, "an IPv6 entry needs a prefix length (X:X::X:X/LEN)");
+		} else if (CFG_VEC_PUSH(v->trusted, p) < 0) {
 			L->oom = true;
+		}
 		yl_pop(L, old);
 	}
 }
@@ -366,6 +372,74 @@ static void load_keepalive(struct yload *L, yaml_node_t *n, struct cfg_dial_peer
 	yl_err(L, n, "expected true, false or {profile: TAG}, got %s", yl_desc(n, dsc, sizeof(dsc)));
 }
 
+/* ip-name-servers: ["A.B.C.D[:PORT]", ...], at most CFG_MAX_NAME_SERVERS, no
+ * address twice; port 53 is the default (stored as 0). */
+static void load_name_servers(struct yload *L, yaml_node_t *n, struct cfg *c)
+{
+	struct cfg_name_server v[CFG_MAX_NAME_SERVERS];
+	int nv = 0;
+	size_t i = 0;
+	bool bad = false;
+
+	if (!yl_seq_or_null(L, n)) {
+		if (yl_is_null(n))
+			c->n_name_servers = 0;
+		return;
+	}
+	memset(v, 0, sizeof(v));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, i++) {
+		yaml_node_t *sn = yl_node(L, *it);
+		size_t old = yl_push(L, "[%zu]", i);
+		char addr[CFG_ADDR_LEN], *colon, *end;
+		const char *s;
+		struct in_addr in;
+		unsigned long port = 0;
+		int k;
+
+		if (yl_str(L, sn, &s) < 0) {
+			bad = true;
+		} else if (strlen(s) >= sizeof(addr)) {
+			yl_err(L, sn, "invalid name server \"%s\" (expected A.B.C.D or A.B.C.D:PORT)", s);
+			bad = true;
+		} else {
+			bool ok = true;
+			snprintf(addr, sizeof(addr), "%s", s);
+			if ((colon = strchr(addr, ':')) != NULL) {
+				*colon = '\0';
+				port = strtoul(colon + 1, &end, 10);
+				ok = isdigit((unsigned char)colon[1]) && !*end && port >= 1 &&
+				     port <= 65535;
+			}
+			if (!ok || inet_pton(AF_INET, addr, &in) != 1) {
+				yl_err(L, sn, "invalid name server \"%s\" (expected A.B.C.D or "
+					      "A.B.C.D:PORT, PORT <1-65535>)", s);
+				bad = true;
+			} else if (nv == CFG_MAX_NAME_SERVERS) {
+				yl_err(L, sn, "at most %d name servers can be configured",
+				       CFG_MAX_NAME_SERVERS);
+				bad = true;
+			} else {
+				inet_ntop(AF_INET, &in, addr, sizeof(addr));
+				for (k = 0; k < nv && strcmp(v[k].addr, addr); k++)
+					;
+				if (k < nv) {
+					yl_err(L, sn, "name server %s is listed twice", addr);
+					bad = true;
+				} else {
+					snprintf(v[nv].addr, sizeof(v[nv].addr), "%s", addr);
+					v[nv++].port = port == 53 ? 0 : (uint16_t)port;
+				}
+			}
+		}
+		yl_pop(L, old);
+	}
+	if (bad)
+		return;
+	memcpy(c->name_servers, v, sizeof(v));
+	c->n_name_servers = nv;
+}
+
 void yl_special(struct yload *L, yaml_node_t *n, void *base, const struct yfield *f)
 {
 	int vals[CFG_CURVE_COUNT], nv, v;
@@ -416,6 +490,9 @@ void yl_special(struct yload *L, yaml_node_t *n, void *base, const struct yfield
 	}
 	case YF_KEEPALIVE:
 		load_keepalive(L, n, base);
+		break;
+	case YF_NAMESERVERS:
+		load_name_servers(L, n, base);
 		break;
 	case YF_PREFIX: {
 		struct cfg_prefix p;

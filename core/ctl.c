@@ -156,8 +156,8 @@ static void handle_frame(struct ctl_conn *c, uint8_t type, const char *data, siz
 				log_unsubscribe(monitor_cb, c);
 		}
 		if (c->vty.closed) {
-			send_frame(c, PROTO_DONE, rc ? "\1" : "\0", 1);
 			send_frame(c, PROTO_CLOSE, "", 0);
+			send_frame(c, PROTO_DONE, rc ? "\1" : "\0", 1);
 			c->closing = true;
 			break;
 		}

@@ -16,6 +16,7 @@ struct vty;
 
 struct tg_rejected {        /* a startup-config line that was not applied */
 	int lineno;
+	int col;                /* caret column in text, -1 if none */
 	char *text;             /* owned: the line as in the file */
 	char *reason;           /* owned: the error, without "% " */
 };

@@ -21,6 +21,8 @@
 #include "core/loop.h"
 #include "core/startup.h"
 #include "core/version.h"
+#include "core/dns.h"
+#include "sip/sip_runtime.h"
 
 #define DEFAULT_CONFIG "/etc/tollgate/startup-config"
 #define DEFAULT_SOCKET "/run/tollgate/tollsh.sock"
@@ -142,6 +144,10 @@ int main(int argc, char **argv)
 	}
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	loop_add(sfd, EPOLLIN, signal_cb, NULL);
+	if (sip_runtime_start()) {
+		fprintf(stderr, "tollgated: cannot start the SIP core\n");
+		return 1;
+	}
 
 	/* the startup-config: every bad line is reported, the rest applies */
 	struct buf errs = BUF_INIT;
@@ -153,16 +159,26 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			log_msg(3, "SYS", "CONFIG_READ", "%s", buf_str(&errs));
 		for (int i = 0; i < tg.nrejected; i++)
-			log_msg(3, "SYS", "CONFIG_REJECTED", "%s:%d: %s: %s", file, tg.rejected[i].lineno,
+			log_msg(3, "SYS", "CONFIG_REJECTED", "%s:%d: %s [%s]", file, tg.rejected[i].lineno,
 				tg.rejected[i].reason, tg.rejected[i].text);
 		log_msg(5, "SYS", "CONFIG_LOADED", "loaded %s: %d line%s rejected%s", file,
 			tg.nrejected, tg.nrejected == 1 ? "" : "s",
 			tg.nrejected ? " (show startup-config errors)" : "");
 	}
 	buf_free(&errs);
-	commit_apply(&tg.running);
-
+	/* trustpoints whose files cannot be used are kept, and said so */
+	for (size_t i = 0; i < tg.running.trustpoints.n; i++) {
+		char perr[512];
+		const struct cfg_trustpoint *tp = &tg.running.trustpoints.v[i];
+		if (commit_check_trustpoint(tp, perr, sizeof(perr)))
+			log_msg(3, "PKI", "TRUSTPOINT", "trustpoint %s: %s (show crypto pki trustpoints)",
+				tp->name, perr);
+	}
 	char err[512];
+	dns_init(&tg.running);
+	if (commit_apply(&tg.running, err, sizeof(err)))
+		log_msg(2, "SYS", "COMMIT", "startup-config applied partly: %s", err);
+
 	mkdir_parent(sock);
 	if (ctl_listen(sock, err, sizeof(err))) {
 		fprintf(stderr, "tollgated: %s\n", err);
@@ -176,6 +192,8 @@ int main(int argc, char **argv)
 	log_msg(5, "SYS", "START", "tollgated %s ready, control socket %s", TOLLGATE_VERSION, sock);
 	int rc = loop_run();
 	ctl_close(sock);
+	sip_runtime_stop();
+	dns_fini();
 	tg_clear_rejected();
 	cfg_free(&tg.running);
 	loop_fini();

@@ -31,13 +31,14 @@ void startup_free_rejected(struct tg_rejected *rej, int n)
 }
 
 static void reject(struct tg_rejected **rej, int *nrej, int lineno, const char *text,
-		   const char *reason)
+		   const char *reason, int col)
 {
 	struct tg_rejected *v = realloc(*rej, sizeof(*v) * (size_t)(*nrej + 1));
 	if (!v)
 		return;
 	*rej = v;
 	v[*nrej].lineno = lineno;
+	v[*nrej].col = col;
 	v[*nrej].text = strdup(text);
 	v[*nrej].reason = strdup(reason);
 	(*nrej)++;
@@ -84,8 +85,8 @@ static int run_lines(struct cfg *cfg, const struct cfg *refs, const char *path, 
 				char why[160];
 				snprintf(why, sizeof(why), "not applied: the line it belongs to (line %d) was rejected",
 					 skip_from);
-				reject(rej, nrej, lineno, line, why);
-				buf_printf(errs, "%s:%d: %s\n%s\n", path, lineno, why, line);
+				reject(rej, nrej, lineno, line, why, -1);
+				buf_printf(errs, "%s:%d: %s\n%s\n%*s^\n", path, lineno, why, line, ind, "");
 			}
 			bad++;
 			continue;
@@ -101,9 +102,14 @@ static int run_lines(struct cfg *cfg, const struct cfg *refs, const char *path, 
 			skip_above = ind;
 			skip_from = lineno;
 			if (record) {
-				const char *why = v.err_msg[0] ? v.err_msg : "rejected";
-				reject(rej, nrej, lineno, line, why);
+				/* one line per reason (a pattern error carries the IOS form on a second line) */
+				char why[256];
+				snprintf(why, sizeof(why), "%s", v.err_msg[0] ? v.err_msg : "rejected");
+				for (char *q = why; *q; q++)
+					if (*q == '\n')
+						*q = ' ';
 				int caret = v.err_pos >= 0 ? v.err_pos : ind;
+				reject(rej, nrej, lineno, line, why, v.err_pos);
 				buf_printf(errs, "%s:%d: %s\n%s\n%*s^\n", path, lineno, why, line, caret, "");
 			}
 		}
@@ -181,7 +187,7 @@ int startup_load(const char *path, struct cfg *cfg, struct tg_rejected **rej, in
 				while (*msg == ' ')
 					msg++;
 			}
-			reject(rej, nrej, lineno, "", msg);
+			reject(rej, nrej, lineno, "", msg, -1);
 			buf_printf(errs, "%s\n", l);
 			rc++;
 			p = nl ? nl + 1 : p + n;
@@ -249,7 +255,7 @@ int startup_save(const struct cfg *cfg, const char *path, char *err, size_t errs
 	int fd = -1, rc;
 	rc = startup_is_yaml(path) ? cfg_yaml_emit(cfg, &body) : cfg_render_text(cfg, &body);
 	if (rc) {
-		snprintf(err, errsz, "cannot render the configuration: %s", strerror(-rc));
+		snprintf(err, errsz, "Cannot render the configuration: %s", strerror(-rc));
 		goto out;
 	}
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -259,7 +265,7 @@ int startup_save(const struct cfg *cfg, const char *path, char *err, size_t errs
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		rc = -errno;
-		snprintf(err, errsz, "cannot create a file in %s: %s", d, strerror(errno));
+		snprintf(err, errsz, "Cannot create a file in %s: %s", d, strerror(errno));
 		goto out;
 	}
 	fchmod(fd, 0640);
@@ -270,7 +276,7 @@ int startup_save(const struct cfg *cfg, const char *path, char *err, size_t errs
 		rc = -errno;
 	fd = -1;
 	if (rc) {
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(-rc));
+		snprintf(err, errsz, "Cannot write %s: %s", path, strerror(-rc));
 		unlink(tmp);
 		goto out;
 	}
@@ -285,7 +291,7 @@ int startup_save(const struct cfg *cfg, const char *path, char *err, size_t errs
 	}
 	if (rename(tmp, path) < 0) {
 		rc = -errno;
-		snprintf(err, errsz, "cannot rename into %s: %s", path, strerror(errno));
+		snprintf(err, errsz, "Cannot rename into %s: %s", path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}

@@ -4,6 +4,7 @@
 set -e
 PKGS="build-essential pkg-config clang libgnutls28-dev libsrtp2-dev libyaml-dev libreadline-dev
       libcmocka-dev libclang-rt-14-dev python3 python3-pytest gnutls-bin openssh-server
+      libc-ares-dev dnsmasq-base
       openssh-client procps"
 missing=""
 for p in $PKGS; do

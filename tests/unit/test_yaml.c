@@ -408,7 +408,7 @@ static void test_errors(void **state)
 		"  srtp: maybe\n"                             /* 5 */
 		"  allow-connections-sip-to-sip: yes\n"       /* 6 */
 		"  rtp-port-range: [16385, 20000]\n"          /* 7 */
-		"  trusted-list: [10.0.0.0 255.0.255.0, 192.0.2.0 /24]\n" /* 8 */
+		"  trusted-list: [10.0.0.0 255.0.255.0, 192.0.2.0 /24, \"2001:db8::1\"]\n" /* 8 */
 		"  sip:\n"                                    /* 9 */
 		"    listen-port: {secure: 70000}\n"          /* 10 */
 		"    url: sips\n"                             /* 11 */
@@ -451,6 +451,7 @@ static void test_errors(void **state)
 		"t.yaml:6: voice-service-voip.allow-connections-sip-to-sip: expected true or false, got \"yes\"\n"
 		"t.yaml:7: voice-service-voip.rtp-port-range: the low port 16385 must be even\n"
 		"t.yaml:8: voice-service-voip.trusted-list[0]: invalid prefix \"10.0.0.0 255.0.255.0\": invalid network mask '255.0.255.0'\n"
+		"t.yaml:8: voice-service-voip.trusted-list[2]: an IPv6 entry needs a prefix length (X:X::X:X/LEN)\n"
 		"t.yaml:10: voice-service-voip.sip.listen-port.secure: 70000 is out of range <1-65535>\n"
 		"t.yaml:12: voice-service-voip.sip.url: duplicate key\n"
 		"t.yaml:13: voice-service-voip.sip.bind.control.source-address: \"1.2.3\" is not an IPv4 address\n"

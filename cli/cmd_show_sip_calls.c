@@ -1,0 +1,216 @@
+/* cmd_show_sip_calls.c - EXEC `show sip-ua calls` and `show call active voice
+ * brief` (layer 7): the B2BUA's calls (b2bua_foreach_call) in CUBE's layouts
+ * (cube-cli.md 6.3 and 6.4).
+ *
+ * Each call is two legs: the A leg (the peer called us: UAS, "Answer") and
+ * the B leg (we called the dial-peer's target: UAC, "Originate").  Only the
+ * signalling fields are filled for now; media fields (streams, codecs, packet
+ * counts) print as CUBE prints them for a call without media statistics.
+ * Output formats are recorded in CLI golden transcripts: keep them stable. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/vty.h"
+#include "sip/b2bua.h"
+#include "sip/transport.h"
+
+/* "192.0.2.1" / "2001:db8::1" and the port. */
+static const char *host_str(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+	const void *a = ss->ss_family == AF_INET6
+		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+	if (ss->ss_family != AF_INET && ss->ss_family != AF_INET6) {
+		snprintf(buf, n, "-");
+		return buf;
+	}
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)n))
+		snprintf(buf, n, "-");
+	return buf;
+}
+
+static const char *nz(const char *s)
+{
+	return s && s[0] ? s : "-";
+}
+
+static bool leg_present(const struct b2bua_leg_info *l)
+{
+	return l->call_id && l->call_id[0];
+}
+
+/* ------------------------------------------------------------------ */
+/* show sip-ua calls                                                    */
+
+struct calls_ctx {
+	struct vty *vty;
+	bool uac;                  /* print B legs (UAC), else A legs (UAS) */
+	unsigned n;                /* legs printed */
+	unsigned uac_legs, uas_legs;
+};
+
+static void count_legs(void *arg, const struct b2bua_call_info *ci)
+{
+	struct calls_ctx *cc = arg;
+	if (leg_present(&ci->a))
+		cc->uas_legs++;
+	if (leg_present(&ci->b))
+		cc->uac_legs++;
+}
+
+static void print_leg(void *arg, const struct b2bua_call_info *ci)
+{
+	struct calls_ctx *cc = arg;
+	struct vty *vty = cc->vty;
+	const struct b2bua_leg_info *l = cc->uac ? &ci->b : &ci->a;
+	char h[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN], dur[32];
+	struct sockaddr_storage local;
+	struct sip_dest d;
+
+	if (!leg_present(l))
+		return;
+	memset(&d, 0, sizeof(d));
+	d.proto = l->proto;
+	d.addr = l->remote;
+	d.udp_fd = -1;
+	if (sip_transport_local_for(&d, &local))
+		memset(&local, 0, sizeof(local));
+	cc->n++;
+	vty_out(vty, "Call %u\n", cc->n);
+	vty_out(vty, "SIP Call ID                : %s\n", l->call_id);
+	vty_out(vty, "   State of the call       : %s%s\n", ci->state,
+		!strcmp(ci->state, "STATE_ACTIVE") ? " (7)" : "");
+	vty_out(vty, "   Calling Number          : %s\n", nz(l->calling));
+	vty_out(vty, "   Called Number           : %s\n", nz(l->called));
+	vty_out(vty, "   CC Call ID              : %u\n", (unsigned)ci->id);
+	vty_out(vty, "   Local Tag               : %s\n", nz(l->local_tag));
+	vty_out(vty, "   Remote Tag              : %s\n", nz(l->remote_tag));
+	vty_out(vty, "   Source IP Address (Sig ): %s\n", host_str(&local, src, sizeof(src)));
+	host_str(&l->remote, h, sizeof(h));
+	vty_out(vty, "   Destn SIP Req Addr:Port : [%s]:%u\n", h, (unsigned)sip_addr_port(&l->remote));
+	vty_out(vty, "   Destn SIP Resp Addr:Port: [%s]:%u\n", h, (unsigned)sip_addr_port(&l->remote));
+	vty_out(vty, "   Destination Name        : %s\n", h);
+	vty_out(vty, "   Transport               : %s", sip_proto_upper(l->proto));
+	if (l->conn_id)
+		vty_out(vty, " (Conn-Id %u)", (unsigned)l->conn_id);
+	vty_out(vty, "\n");
+	vty_out(vty, "   Dial-peer               : %u\n", (unsigned)l->dial_peer);
+	if (ci->connect) {
+		time_t s = time(NULL) - ci->connect;
+		snprintf(dur, sizeof(dur), "%02ld:%02ld:%02ld", (long)(s / 3600), (long)(s % 3600 / 60),
+			 (long)(s % 60));
+	} else {
+		snprintf(dur, sizeof(dur), "not connected");
+	}
+	vty_out(vty, "   Duration                : %s\n", dur);
+	vty_out(vty, "   Number of Media Streams : 0\n");
+	vty_out(vty, "   Media Mode              : flow-through\n");
+	vty_out(vty, "   Options-Ping    ENABLED:NO    ACTIVE:NO\n");
+}
+
+CLI_CMD(show_sipua_calls, MODE_EXEC, CLI_F_PIPE,
+	"show sip-ua calls",
+	"Show running system information\n"
+	"SIP User Agent\n"
+	"SIP UA Calls Information\n")
+{
+	struct calls_ctx cc = { .vty = vty };
+	b2bua_foreach_call(count_legs, &cc);
+	vty_out(vty, "Total SIP call legs:%u, User Agent Client:%u, User Agent Server:%u\n",
+		cc.uac_legs + cc.uas_legs, cc.uac_legs, cc.uas_legs);
+	vty_out(vty, "SIP UAC CALL INFO\n");
+	cc.uac = true;
+	cc.n = 0;
+	b2bua_foreach_call(print_leg, &cc);
+	vty_out(vty, "   Number of SIP User Agent Client(UAC) calls: %u\n\n", cc.n);
+	vty_out(vty, "SIP UAS CALL INFO\n");
+	cc.uac = false;
+	cc.n = 0;
+	b2bua_foreach_call(print_leg, &cc);
+	vty_out(vty, "   Number of SIP User Agent Server(UAS) calls: %u\n", cc.n);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* show call active voice brief                                         */
+
+struct active_ctx {
+	struct vty *vty;
+	unsigned legs;
+};
+
+static void count_active(void *arg, const struct b2bua_call_info *ci)
+{
+	struct active_ctx *ac = arg;
+	ac->legs += leg_present(&ci->a) + leg_present(&ci->b);
+}
+
+static const char *leg_state(const char *call_state)
+{
+	if (!strcmp(call_state, "STATE_ACTIVE"))
+		return "connected";
+	if (!strcmp(call_state, "STATE_EARLY"))
+		return "alerting";
+	if (!strcmp(call_state, "STATE_CALLING"))
+		return "setup";
+	return "disconnecting";
+}
+
+static void print_active_leg(struct vty *vty, const struct b2bua_call_info *ci,
+			     const struct b2bua_leg_info *l, unsigned leg_no)
+{
+	char when[64], h[INET6_ADDRSTRLEN];
+	struct tm tm;
+	time_t now = time(NULL);
+	long dur = ci->connect ? (long)(now - ci->connect) : 0;
+	long setup_ms = ci->connect ? (long)(ci->connect - ci->start) * 1000 : -1;
+
+	localtime_r(&ci->start, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S.000 %Z %a %b %d %Y", &tm);
+	vty_out(vty, "%X : %u %s.%u +%ld pid:%u %s %s %s\n", (unsigned)ci->id, leg_no, when,
+		leg_no, setup_ms, (unsigned)l->dial_peer, l->answer ? "Answer" : "Originate",
+		nz(l->answer ? l->calling : l->called), leg_state(ci->state));
+	vty_out(vty, " dur %02ld:%02ld:%02ld tx:0/0 rx:0/0 dscp:0 media:0\n", dur / 3600,
+		dur % 3600 / 60, dur % 60);
+	vty_out(vty, " IP %s:%u SRTP: off rtt:0ms pl:0/0ms lost:0/0/0 delay:0/0/0ms n/a TextRelay: off\n",
+		host_str(&l->remote, h, sizeof(h)), (unsigned)sip_addr_port(&l->remote));
+}
+
+static void print_active(void *arg, const struct b2bua_call_info *ci)
+{
+	struct active_ctx *ac = arg;
+	if (leg_present(&ci->a))
+		print_active_leg(ac->vty, ci, &ci->a, ci->id * 2 - 1);
+	if (leg_present(&ci->b))
+		print_active_leg(ac->vty, ci, &ci->b, ci->id * 2);
+}
+
+CLI_CMD(show_call_active_brief, MODE_EXEC, CLI_F_PIPE,
+	"show call active voice brief",
+	"Show running system information\n"
+	"Show call information\n"
+	"Active call table\n"
+	"Voice calls\n"
+	"Brief report of voice calls\n")
+{
+	struct active_ctx ac = { vty, 0 };
+	b2bua_foreach_call(count_active, &ac);
+	vty_out(vty, "<ID>: <CallID> <start>.<index> +<connect-ms> pid:<peer_id> <dir> <addr> <state>\n");
+	vty_out(vty, "  dur hh:mm:ss tx:<packets>/<bytes> rx:<packets>/<bytes> dscp:<packets violation>"
+		     " media:<packets violation>\n");
+	vty_out(vty, "  IP <signalling ip>:<port> SRTP: <on|off> rtt:<time>ms pl:<play>/<gap>ms"
+		     " lost:<lost>/<early>/<late> delay:<last>/<min>/<max>ms <codec> TextRelay: <on|off>\n\n");
+	vty_out(vty, "Telephony call-legs: 0\n");
+	vty_out(vty, "SIP call-legs: %u\n", ac.legs);
+	vty_out(vty, "H323 call-legs: 0\n");
+	vty_out(vty, "Call agent controlled call-legs: 0\n");
+	vty_out(vty, "SCCP call-legs: 0\n");
+	vty_out(vty, "Multicast call-legs: 0\n");
+	vty_out(vty, "Total call-legs: %u\n", ac.legs);
+	b2bua_foreach_call(print_active, &ac);
+	return CLI_OK;
+}

@@ -1,0 +1,727 @@
+/* b2bua.c - the B2BUA's entry point, new calls, outbound hunting and the
+ * INVITE response mapping (see b2bua.h; in-dialog requests are in b2bua_dlg.c). */
+#include "sip/b2bua.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/dns.h"
+#include "core/log.h"
+#include "sip/b2bua_int.h"
+#include "sip/sipdebug.h"
+
+struct b2bua_stats g_b2bua_stats;
+struct b2bua_rt g_rt;
+
+#define CALL_BUCKETS 4096
+static struct call *g_calls;                 /* all calls */
+static struct call *g_by_a[CALL_BUCKETS], *g_by_b[CALL_BUCKETS];
+static uint32_t g_next_call_id;
+static unsigned g_ncalls;
+static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
+
+static unsigned hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % CALL_BUCKETS;
+}
+
+const struct b2bua_stats *b2bua_stats(void)
+{
+	return &g_b2bua_stats;
+}
+
+void b2bua_clear_stats(void)
+{
+	memset(&g_b2bua_stats, 0, sizeof(g_b2bua_stats));
+}
+
+const char *b2bua_drop_name(enum b2bua_drop d)
+{
+	static const char *const n[DROP_COUNT] = { "untrusted source (toll fraud)", "malformed message",
+						   "response matching no transaction", "loop (Max-Forwards 0)" };
+	return d < DROP_COUNT ? n[d] : "?";
+}
+
+static unsigned midx(enum sip_method m)
+{
+	return (unsigned)m < 16 ? (unsigned)m : 0;
+}
+
+void count_req_out(enum sip_method m)
+{
+	g_b2bua_stats.req_out[midx(m)]++;
+}
+
+static void count_resp_out(int code)
+{
+	if (code >= 100 && code < 700) {
+		g_b2bua_stats.resp_out[code / 100]++;
+		g_b2bua_stats.resp_code_out[code]++;
+	}
+}
+
+unsigned b2bua_call_count(void)
+{
+	return g_ncalls;
+}
+
+struct call *call_find(const char *call_id, bool *is_a)
+{
+	if (!call_id)
+		return NULL;
+	unsigned h = hash(call_id);
+	for (struct call *c = g_by_a[h]; c; c = c->hnext_a)
+		if (!strcmp(c->a.call_id, call_id) && c->state != CS_DEAD) {
+			*is_a = true;
+			return c;
+		}
+	for (struct call *c = g_by_b[h]; c; c = c->hnext_b)
+		if (c->b.call_id[0] && !strcmp(c->b.call_id, call_id) && c->state != CS_DEAD) {
+			*is_a = false;
+			return c;
+		}
+	return NULL;
+}
+
+static void index_b(struct call *c)
+{
+	unsigned h = hash(c->b.call_id);
+	c->hnext_b = g_by_b[h];
+	g_by_b[h] = c;
+}
+
+static void unindex(struct call *c)
+{
+	unsigned h = hash(c->a.call_id);
+	for (struct call **pp = &g_by_a[h]; *pp; pp = &(*pp)->hnext_a)
+		if (*pp == c) {
+			*pp = c->hnext_a;
+			break;
+		}
+	if (c->b.call_id[0]) {
+		h = hash(c->b.call_id);
+		for (struct call **pp = &g_by_b[h]; *pp; pp = &(*pp)->hnext_b)
+			if (*pp == c) {
+				*pp = c->hnext_b;
+				break;
+			}
+	}
+	for (struct call **pp = &g_calls; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+}
+
+static void leg_free(struct leg *l)
+{
+	free(l->local_hdr);
+	free(l->remote_hdr);
+	free(l->remote_target);
+	for (size_t i = 0; i < l->nroute; i++)
+		free(l->route[i]);
+	free(l->route);
+}
+
+void call_end(struct call *c)
+{
+	if (c->state == CS_DEAD)
+		return;
+	c->state = CS_DEAD;
+	unindex(c);
+	g_ncalls--;
+	sip_txn_detach(c->a_txn);
+	sip_txn_detach(c->b_txn);
+	dlg_free_relays(c);
+	sip_transport_forget(c);
+	leg_free(&c->a);
+	leg_free(&c->b);
+	sip_msg_free(c->a_invite);
+	sip_msg_free(c->b_ack);
+	route_table_unref(c->rt);
+	free(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* building and sending                                                 */
+
+static void contact_value(const struct sip_dest *d, const char *user, char *out, size_t n)
+{
+	char hp[80] = "127.0.0.1";
+	sip_local_hostport(d, hp, sizeof(hp));
+	snprintf(out, n, "<sip:%s%s%s%s%s>", user && user[0] ? user : "", user && user[0] ? "@" : "", hp,
+		 d->proto == SIP_PROTO_UDP ? "" : ";transport=", d->proto == SIP_PROTO_UDP ? "" : sip_proto_name(d->proto));
+}
+
+void send_response(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
+		   const char *to_tag, const struct sip_msg *from_resp, const struct sip_dest *contact_for)
+{
+	struct sip_msg *r = NULL;
+	if (!t || sip_msg_new_response(&r, req, code, reason, to_tag))
+		return;
+	if (contact_for && code > 100 && code < 300 &&
+	    (req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE)) {
+		char ct[200];
+		contact_value(contact_for, NULL, ct, sizeof(ct));
+		sip_msg_hdr_add(r, "Contact", ct);
+	}
+	if (from_resp) {
+		const char *keep[] = { "Allow", "Supported", "Require", "Unsupported", "Accept", "Retry-After",
+				       "Warning", "Reason", "RSeq" };
+		for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
+			for (size_t i = 0; i < sip_msg_hdr_count(from_resp, keep[k]); i++)
+				sip_msg_hdr_add(r, keep[k], sip_msg_hdr(from_resp, keep[k], i));
+		if (from_resp->body_len)
+			sip_msg_set_body(r, from_resp->body, from_resp->body_len, from_resp->content_type);
+	}
+	if (code >= 200 && req->method == SIP_METHOD_OPTIONS)
+		sip_msg_hdr_add(r, "Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY");
+	count_resp_out(code);
+	sip_txn_respond(t, r);
+}
+
+/* A response without a transaction of ours (the request was refused at once). */
+static void respond_once(const struct sip_msg *req, const struct sip_src *src, int code,
+			 const char *reason)
+{
+	struct sip_txn *t = NULL;
+	if (sip_txn_server_new(req, src, &t))
+		return;
+	char tag[SIP_TAG_SIZE];
+	sip_random_tag(tag, sizeof(tag));
+	send_response(t, req, code, reason, req->to && req->to->tag ? NULL : tag, NULL, NULL);
+}
+
+struct sip_msg *leg_new_request(struct leg *l, enum sip_method m, const char *method_name)
+{
+	struct sip_msg *r = NULL;
+	const char *ruri = l->remote_target ? l->remote_target : "sip:invalid";
+	int rc = m == SIP_METHOD_UNKNOWN ? sip_msg_new_request_name(&r, method_name, ruri)
+					 : sip_msg_new_request(&r, m, ruri);
+	if (rc)
+		return NULL;
+	for (size_t i = 0; i < l->nroute; i++)
+		sip_msg_hdr_add(r, "Route", l->route[i]);
+	sip_msg_hdr_add(r, "Max-Forwards", "70");
+	sip_msg_hdr_add(r, "From", l->local_hdr);
+	sip_msg_hdr_add(r, "To", l->remote_hdr);
+	sip_msg_hdr_add(r, "Call-ID", l->call_id);
+	if (m != SIP_METHOD_ACK && m != SIP_METHOD_CANCEL)
+		sip_msg_hdr_addf(r, "CSeq", "%u %s", ++l->local_cseq, m == SIP_METHOD_UNKNOWN ? method_name : sip_method_name(m));
+	return r;
+}
+
+void leg_send_request(struct call *c, struct leg *l, struct sip_msg *req, sip_txn_resp_fn fn,
+		      void *arg, struct sip_txn **out)
+{
+	(void)c;
+	if (req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE) {
+		char ct[200];
+		contact_value(&l->dest, l->uas ? NULL : l->calling, ct, sizeof(ct));
+		sip_msg_hdr_add(req, "Contact", ct);
+	}
+	count_req_out(req->method);
+	if (sip_txn_client_new(req, &l->dest, fn, arg, out) && out)
+		*out = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* outbound hunting                                                     */
+
+static void try_next(struct call *c);
+
+static void fail_call(struct call *c, int code, const char *reason, const struct sip_msg *resp)
+{
+	if (!c->a_txn)
+		return;
+	g_b2bua_stats.calls_failed++;
+	send_response(c->a_txn, c->a_invite, code, reason, c->a.local_tag, resp, NULL);
+	c->a_txn = NULL;
+	call_end(c);
+}
+
+static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *resp, bool local)
+{
+	struct call *c = arg;
+	int code = resp->status;
+	(void)t;
+	if (!local) {
+		g_b2bua_stats.resp_in[code / 100]++;
+		g_b2bua_stats.resp_code_in[code]++;
+	}
+	if (code < 200) {
+		if (code == 100)
+			return;
+		if (c->state == CS_ENDING) {
+			/* CANCEL waits for a provisional (RFC 3261 9.1) */
+			if (c->cancelled && !c->cancel_sent && c->b_txn) {
+				c->cancel_sent = true;
+				sip_txn_client_cancel(c->b_txn);
+			}
+			return;
+		}
+		if (resp->to && resp->to->tag)
+			snprintf(c->b.remote_tag, sizeof(c->b.remote_tag), "%s", resp->to->tag);
+		c->state = CS_EARLY;
+		send_response(c->a_txn, c->a_invite, code, resp->reason, c->a.local_tag, resp, &c->a.dest);
+		return;
+	}
+	if (code < 300) {
+		if (c->b_2xx) { /* a retransmission: ACK again */
+			if (c->b_ack) {
+				struct buf b = BUF_INIT;
+				sip_msg_print(c->b_ack, &b);
+				sip_transport_send(&c->b.dest, b.p, b.len, NULL, NULL);
+				buf_free(&b);
+			}
+			return;
+		}
+		c->b_2xx = true;
+		c->b.confirmed = true;
+		c->b_txn = NULL;
+		if (resp->to && resp->to->tag)
+			snprintf(c->b.remote_tag, sizeof(c->b.remote_tag), "%s", resp->to->tag);
+		free(c->b.remote_hdr);
+		c->b.remote_hdr = strdup(sip_msg_hdr(resp, "To", 0));
+		if (resp->contact.n && resp->contact.v[0].uri_text) {
+			free(c->b.remote_target);
+			c->b.remote_target = strdup(resp->contact.v[0].uri_text);
+		}
+		/* UAC route set: Record-Route reversed */
+		for (size_t i = resp->record_route.n; i-- > 0;) {
+			char **v = realloc(c->b.route, sizeof(*v) * (c->b.nroute + 1));
+			if (!v)
+				break;
+			c->b.route = v;
+			c->b.route[c->b.nroute++] = strdup(resp->record_route.v[i].uri_text
+							   ? resp->record_route.v[i].uri_text : "");
+			/* keep the angle brackets: Route values are name-addrs */
+			char *w = malloc(strlen(c->b.route[c->b.nroute - 1]) + 3);
+			if (w) {
+				sprintf(w, "<%s>", c->b.route[c->b.nroute - 1]);
+				free(c->b.route[c->b.nroute - 1]);
+				c->b.route[c->b.nroute - 1] = w;
+			}
+		}
+		if (c->state == CS_ENDING || c->cancelled || !c->a_txn) {
+			/* the caller went away while B answered: ACK and BYE B */
+			struct sip_msg *ack = leg_new_request(&c->b, SIP_METHOD_ACK, NULL);
+			if (ack) {
+				sip_msg_hdr_addf(ack, "CSeq", "%u ACK", c->b.local_cseq);
+				struct sip_txn *dummy;
+				(void)dummy;
+				struct buf b = BUF_INIT;
+				char via[200], hp[80], br[SIP_BRANCH_SIZE];
+				sip_local_hostport(&c->b.dest, hp, sizeof(hp));
+				sip_random_branch(br, sizeof(br));
+				snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s;rport", sip_proto_upper(c->b.dest.proto), hp, br);
+				sip_msg_hdr_insert(ack, 0, "Via", via);
+				sip_msg_print(ack, &b);
+				sip_transport_send(&c->b.dest, b.p, b.len, NULL, NULL);
+				buf_free(&b);
+				sip_msg_free(ack);
+			}
+			dlg_send_bye(c, &c->b);
+			call_end(c);
+			return;
+		}
+		c->state = CS_ACTIVE;
+		c->connect = time(NULL);
+		send_response(c->a_txn, c->a_invite, code, resp->reason, c->a.local_tag, resp, &c->a.dest);
+		c->a.confirmed = true;
+		return;
+	}
+	/* 3xx-6xx, or a local 408/503 */
+	c->b_txn = NULL;
+	const struct route_peer *p = c->cands.v[c->cand].peer;
+	if (c->state == CS_ENDING || c->cancelled) {
+		call_end(c);
+		return;
+	}
+	if (sipdbg.dialpeer)
+		sipdbg_printf("DIALPEER", "call %u: dial-peer %u answered %d %s%s", c->id, p->tag, code,
+			      resp->reason ? resp->reason : "", local ? " (local)" : "");
+	if (route_should_hunt(p, local && code == 503 ? 0 : code) && c->cand + 1 < c->cands.n &&
+	    c->state == CS_CALLING) {
+		c->cand++;
+		try_next(c);
+		return;
+	}
+	fail_call(c, code, resp->reason, local ? NULL : resp);
+}
+
+static int peer_dest(struct call *c, const struct route_peer *p, struct sip_dest *d, char *why, size_t whysz)
+{
+	const struct cfg *cfg = g_rt.cfg;
+	const struct cfg_dial_peer *dp = &p->cfg;
+	memset(d, 0, sizeof(*d));
+	d->udp_fd = -1;
+	enum cfg_transport tr = dp->session_transport;
+	const struct cfg_tenant *ten = dp->vc_tenant[0] ? cfg_tenant_find(cfg, dp->vc_tenant) : NULL;
+	if (!tr && ten)
+		tr = ten->session_transport;
+	if (!tr)
+		tr = cfg->voice.sip.session_transport;
+	d->proto = tr == CFG_TRANSPORT_TLS ? SIP_PROTO_TLS : tr == CFG_TRANSPORT_TCP ? SIP_PROTO_TCP : SIP_PROTO_UDP;
+	const struct cfg_target *tg = &dp->target;
+	if (tg->kind == CFG_TARGET_SIP_SERVER)
+		tg = ten && ten->sip_server.kind ? &ten->sip_server : &cfg->sipua.sip_server;
+	uint16_t port = tg->port ? tg->port : (d->proto == SIP_PROTO_TLS ? 5061 : 5060);
+	switch (tg->kind) {
+	case CFG_TARGET_IPV4:
+	case CFG_TARGET_IPV6:
+		if (sip_addr_parse(tg->host, port, &d->addr)) {
+			snprintf(why, whysz, "bad session target %s", tg->host);
+			return -EINVAL;
+		}
+		break;
+	default:
+		snprintf(why, whysz, "dial-peer %u has no usable session target", p->tag);
+		return -EINVAL;
+	}
+	if (d->proto == SIP_PROTO_TLS && g_rt.tls_for)
+		d->tls = g_rt.tls_for(dp, &d->addr, d->tls_name, sizeof(d->tls_name));
+	(void)c;
+	return 0;
+}
+
+static void try_next(struct call *c)
+{
+	for (; c->cand < c->cands.n; c->cand++) {
+		const struct route_peer *p = c->cands.v[c->cand].peer;
+		char why[200];
+		struct sip_dest d;
+		if (peer_dest(c, p, &d, why, sizeof(why))) {
+			log_msg(4, "SIP", "ROUTE", "call %u: %s", c->id, why);
+			continue;
+		}
+		if (sipdbg.dialpeer)
+			sipdbg_printf("DIALPEER", "call %u: trying outbound dial-peer %u (%zu of %zu)", c->id, p->tag,
+				      c->cand + 1, c->cands.n);
+		c->b.dest = d;
+		c->b.dial_peer = p->tag;
+		/* the B-leg INVITE */
+		char user[200], hp[300], ruri[600];
+		route_tgrp_user(p, c->b.called, user, sizeof(user));
+		sip_addr_str(&d.addr, hp, sizeof(hp));
+		const struct cfg_target *tg = &p->cfg.target;
+		if (tg->kind == CFG_TARGET_DNS)
+			snprintf(hp, sizeof(hp), "%s%s%u", tg->host, tg->port ? ":" : "", tg->port);
+		snprintf(ruri, sizeof(ruri), "sip:%s@%s%s", user, hp, d.proto == SIP_PROTO_UDP ? "" :
+			 d.proto == SIP_PROTO_TCP ? ";transport=tcp" : ";transport=tls");
+		struct sip_msg *inv = NULL;
+		if (sip_msg_new_request(&inv, SIP_METHOD_INVITE, ruri))
+			continue;
+		char lhp[80] = "127.0.0.1", from[300], to[300];
+		sip_local_hostport(&d, lhp, sizeof(lhp));
+		if (!c->b.call_id[0]) {
+			char cid[SIP_CALLID_SIZE];
+			sip_random_callid(cid, sizeof(cid));
+			snprintf(c->b.call_id, sizeof(c->b.call_id), "%s", cid);
+			sip_random_tag(c->b.local_tag, sizeof(c->b.local_tag));
+			index_b(c);
+		}
+		char lhost[80];
+		snprintf(lhost, sizeof(lhost), "%s", lhp);
+		char *colon = strrchr(lhost, ':');
+		if (colon && lhost[0] != '[')
+			*colon = '\0';
+		snprintf(from, sizeof(from), "<sip:%s@%s>;tag=%s", c->b.calling[0] ? c->b.calling : "anonymous",
+			 lhost, c->b.local_tag);
+		snprintf(to, sizeof(to), "<sip:%s@%s>", c->b.called, hp);
+		free(c->b.local_hdr);
+		free(c->b.remote_hdr);
+		c->b.local_hdr = strdup(from);
+		c->b.remote_hdr = strdup(to);
+		free(c->b.remote_target);
+		c->b.remote_target = strdup(ruri);
+		int mf = c->a_invite->max_forwards >= 0 ? c->a_invite->max_forwards - 1 : 69;
+		sip_msg_hdr_addf(inv, "Max-Forwards", "%d", mf);
+		sip_msg_hdr_add(inv, "From", from);
+		sip_msg_hdr_add(inv, "To", to);
+		sip_msg_hdr_add(inv, "Call-ID", c->b.call_id);
+		c->b_invite_cseq = ++c->b.local_cseq;
+		sip_msg_hdr_addf(inv, "CSeq", "%u INVITE", c->b_invite_cseq);
+		sip_msg_hdr_add(inv, "Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY");
+		const char *pass[] = { "Supported", "Session-Expires", "Min-SE", "P-Asserted-Identity", "Privacy" };
+		for (size_t k = 0; k < sizeof(pass) / sizeof(pass[0]); k++)
+			for (size_t i = 0; i < sip_msg_hdr_count(c->a_invite, pass[k]); i++)
+				sip_msg_hdr_add(inv, pass[k], sip_msg_hdr(c->a_invite, pass[k], i));
+		if (c->a_invite->body_len)
+			sip_msg_set_body(inv, c->a_invite->body, c->a_invite->body_len, c->a_invite->content_type);
+		leg_send_request(c, &c->b, inv, b_invite_resp, c, &c->b_txn);
+		return;
+	}
+	fail_call(c, 503, "Service Unavailable", NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* new calls                                                            */
+
+static void uri_view(const struct sip_uri *u, const char *text, struct route_uri *out, char *user,
+		     size_t usz, char *host, size_t hsz)
+{
+	memset(out, 0, sizeof(*out));
+	out->uri = text ? text : "";
+	user[0] = host[0] = '\0';
+	if (u) {
+		if (u->user) {
+			size_t ul = 0;
+			if (sip_uri_unescape(user, usz, &ul, u->user, strlen(u->user)))
+				snprintf(user, usz, "%s", u->user);
+		}
+		if (u->host) {
+			snprintf(host, hsz, "%s", u->host[0] == '[' ? u->host + 1 : u->host);
+			char *rb = strchr(host, ']');
+			if (rb)
+				*rb = '\0';
+		}
+		out->port = (uint16_t)(u->port > 0 ? u->port : 0);
+	}
+	out->user = user;
+	out->host = host;
+}
+
+static void new_call(const struct sip_msg *req, const struct sip_src *src)
+{
+	const struct cfg *cfg = g_rt.cfg;
+	char a[80];
+	/* 1. toll-fraud protection */
+	struct route_trust_entry hit;
+	bool trusted = src->tls_peer_name != NULL ||
+		       route_trust_check(g_rt.rt, g_rt.rs, (const struct sockaddr *)&src->remote, &hit);
+	if (!trusted) {
+		g_b2bua_stats.drops[DROP_UNTRUSTED]++;
+		if (cfg && cfg->voice.sip.no_silent_discard) {
+			g_b2bua_stats.untrusted_403++;
+			respond_once(req, src, 403, "Forbidden");
+		}
+		log_msg(4, "SIP", "UNTRUSTED", "INVITE from untrusted %s %s refused%s",
+			sip_proto_upper(src->proto), sip_addr_str(&src->remote, a, sizeof(a)),
+			cfg && cfg->voice.sip.no_silent_discard ? " with 403" : " (silently discarded)");
+		return;
+	}
+	if (req->max_forwards == 0) {
+		g_b2bua_stats.drops[DROP_LOOP]++;
+		respond_once(req, src, 483, "Too Many Hops");
+		return;
+	}
+	struct call *c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->id = ++g_next_call_id;
+	c->start = time(NULL);
+	c->rt = route_table_ref(g_rt.rt);
+	if (sip_msg_dup(&c->a_invite, req) || sip_txn_server_new(req, src, &c->a_txn)) {
+		sip_msg_free(c->a_invite);
+		route_table_unref(c->rt);
+		free(c);
+		return;
+	}
+	g_ncalls++;
+	g_b2bua_stats.calls_total++;
+	c->next = g_calls;
+	g_calls = c;
+	unsigned h = hash(req->call_id);
+	struct leg *l = &c->a;
+	snprintf(l->call_id, sizeof(l->call_id), "%s", req->call_id);
+	c->hnext_a = g_by_a[h];
+	g_by_a[h] = c;
+	l->uas = true;
+	sip_random_tag(l->local_tag, sizeof(l->local_tag));
+	snprintf(l->remote_tag, sizeof(l->remote_tag), "%s", req->from && req->from->tag ? req->from->tag : "");
+	l->remote_hdr = strdup(sip_msg_hdr(req, "From", 0));
+	char lh[1200];
+	snprintf(lh, sizeof(lh), "%s;tag=%s", sip_msg_hdr(req, "To", 0), l->local_tag);
+	l->local_hdr = strdup(lh);
+	if (req->contact.n && req->contact.v[0].uri_text)
+		l->remote_target = strdup(req->contact.v[0].uri_text);
+	for (size_t i = 0; i < req->record_route.n; i++) {
+		char **v = realloc(l->route, sizeof(*v) * (l->nroute + 1));
+		if (!v)
+			break;
+		l->route = v;
+		char w[1100];
+		snprintf(w, sizeof(w), "<%s>", req->record_route.v[i].uri_text ? req->record_route.v[i].uri_text : "");
+		l->route[l->nroute++] = strdup(w);
+	}
+	l->remote_cseq = req->cseq;
+	sip_txn_response_dest(req, src, &l->dest);
+
+	send_response(c->a_txn, req, 100, "Trying", NULL, NULL, NULL);
+
+	/* 2. inbound dial-peer */
+	char ru[128], rh[128], tu[128], th[128], fu[128], fh[128], vh[128];
+	struct route_in in = { 0 };
+	uri_view(req->ruri, req->ruri_text, &in.request, ru, sizeof(ru), rh, sizeof(rh));
+	uri_view(req->to ? req->to->uri : NULL, req->to ? req->to->uri_text : NULL, &in.to, tu, sizeof(tu), th, sizeof(th));
+	uri_view(req->from ? req->from->uri : NULL, req->from ? req->from->uri_text : NULL, &in.from, fu, sizeof(fu), fh, sizeof(fh));
+	snprintf(vh, sizeof(vh), "%s", req->nvia ? req->via[0].host : "");
+	if (vh[0] == '[') {
+		memmove(vh, vh + 1, strlen(vh));
+		char *rb = strchr(vh, ']');
+		if (rb)
+			*rb = '\0';
+	}
+	in.via_host = vh;
+	in.via_port = (uint16_t)(req->nvia && req->via[0].port > 0 ? req->via[0].port : 0);
+	route_tgrp_parse(ru, l->called, sizeof(l->called), NULL, 0, NULL, 0);
+	route_tgrp_parse(fu, l->calling, sizeof(l->calling), NULL, 0, NULL, 0);
+	in.called = l->called;
+	in.calling = l->calling;
+	struct route_match m;
+	if (route_inbound(c->rt, &in, &m) == 0) {
+		c->in_peer = m.peer->tag;
+		l->dial_peer = m.peer->tag;
+		if (sipdbg.dialpeer)
+			sipdbg_printf("DIALPEER", "call %u: inbound dial-peer %u matched: %s", c->id, m.peer->tag, m.why);
+	}
+	/* 3. outbound dial-peers */
+	snprintf(c->b.called, sizeof(c->b.called), "%s", l->called);
+	snprintf(c->b.calling, sizeof(c->b.calling), "%s", l->calling);
+	struct route_out_opts o = { .state = g_rt.rs, .rng = &g_rng };
+	route_outbound(c->rt, l->called, &o, &c->cands);
+	if (sipdbg.dialpeer)
+		sipdbg_printf("DIALPEER", "call %u: called number %s: %zu outbound dial-peer%s", c->id, l->called,
+			      c->cands.n, c->cands.n == 1 ? "" : "s");
+	if (!c->cands.n) {
+		fail_call(c, 404, "Not Found", NULL);
+		return;
+	}
+	c->state = CS_CALLING;
+	try_next(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* entry                                                                */
+
+static void no_ack_cb(void *arg, struct sip_txn *t)
+{
+	(void)t;
+	struct call *c = arg;
+	(void)c;
+}
+
+void b2bua_rx(const char *data, size_t len, const struct sip_src *src)
+{
+	struct sip_msg *m = NULL;
+	char err[200];
+	sipdbg_rx(data, len, src);
+	int rc = sip_msg_parse_partial(data, len, &m, err, sizeof(err));
+	if (rc) {
+		char a[80];
+		g_b2bua_stats.drops[DROP_MALFORMED]++;
+		log_msg(4, "SIP", "MALFORMED", "%s from %s %s: %s", m ? "request" : "message",
+			sip_proto_upper(src->proto), sip_addr_str(&src->remote, a, sizeof(a)), err);
+		if (m && m->request && m->method != SIP_METHOD_ACK) {
+			struct sip_msg *r = NULL;
+			char reason[240];
+			snprintf(reason, sizeof(reason), "Bad Request (%s)", err);
+			if (!sip_msg_new_response(&r, m, 400, reason, NULL)) {
+				count_resp_out(400);
+				sip_txn_send_stateless(r, src);
+			}
+			sip_msg_free(r);
+		}
+		sip_msg_free(m);
+		return;
+	}
+	if (!m->request) {
+		if (!sip_txn_client_match(m)) {
+			/* a retransmitted 2xx after the transaction: ACK it again */
+			bool is_a;
+			struct call *c = call_find(m->call_id, &is_a);
+			if (c && !is_a && m->status >= 200 && m->status < 300 && m->cseq_method == SIP_METHOD_INVITE)
+				b_invite_resp(c, NULL, m, false);
+			else
+				g_b2bua_stats.drops[DROP_NO_TXN_RESPONSE]++;
+		}
+		sip_msg_free(m);
+		return;
+	}
+	g_b2bua_stats.req_in[midx(m->method)]++;
+	if (sip_txn_server_absorb(m, src))
+		goto out;
+	if (m->method == SIP_METHOD_CANCEL) {
+		dlg_cancel(m, src);
+		goto out;
+	}
+	bool in_dialog = m->to && m->to->tag;
+	if (in_dialog) {
+		bool is_a;
+		struct call *c = call_find(m->call_id, &is_a);
+		if (!c) {
+			if (m->method != SIP_METHOD_ACK)
+				respond_once(m, src, 481, "Call/Transaction Does Not Exist");
+			goto out;
+		}
+		if (m->method == SIP_METHOD_ACK)
+			dlg_ack(c, is_a, m);
+		else
+			dlg_request(c, is_a, m, src);
+		goto out;
+	}
+	switch (m->method) {
+	case SIP_METHOD_INVITE:
+		new_call(m, src);
+		break;
+	case SIP_METHOD_OPTIONS:
+		respond_once(m, src, 200, "OK");
+		break;
+	case SIP_METHOD_ACK:
+		break;
+	default:
+		respond_once(m, src, 405, "Method Not Allowed");
+		break;
+	}
+out:
+	(void)no_ack_cb;
+	sip_msg_free(m);
+}
+
+void b2bua_set_runtime(struct route_table *rt, struct route_state *rs, const struct cfg *cfg,
+		       b2bua_tls_for_fn tls_for)
+{
+	struct route_table *old = g_rt.rt;
+	g_rt.rt = route_table_ref(rt);
+	route_table_unref(old);
+	g_rt.rs = rs;
+	g_rt.cfg = cfg;
+	g_rt.tls_for = tls_for;
+}
+
+void b2bua_init(void)
+{
+	memset(&g_rt, 0, sizeof(g_rt));
+}
+
+void b2bua_fini(void)
+{
+	while (g_calls)
+		call_end(g_calls);
+	route_table_unref(g_rt.rt);
+	g_rt.rt = NULL;
+}
+
+static const char *const state_names[] = { "STATE_CALLING", "STATE_EARLY", "STATE_ACTIVE",
+					   "STATE_DISCONNECTING", "STATE_DEAD" };
+
+void b2bua_foreach_call(b2bua_call_iter_fn fn, void *arg)
+{
+	for (struct call *c = g_calls; c; c = c->next) {
+		struct b2bua_call_info ci = {
+			.id = c->id, .state = state_names[c->state], .start = c->start, .connect = c->connect,
+			.a = { c->a.call_id, c->a.local_tag, c->a.remote_tag, c->a.calling, c->a.called,
+			       c->a.dest.proto, c->a.dest.addr, c->a.dest.conn_id, c->in_peer, true },
+			.b = { c->b.call_id, c->b.local_tag, c->b.remote_tag, c->b.calling, c->b.called,
+			       c->b.dest.proto, c->b.dest.addr, c->b.dest.conn_id, c->b.dial_peer, false },
+		};
+		fn(arg, &ci);
+	}
+}

@@ -1,0 +1,88 @@
+/* b2bua_int.h - the call and leg structures shared by the B2BUA files
+ * (b2bua.c: entry, new calls, hunting; b2bua_dlg.c: in-dialog requests). */
+#ifndef TOLLGATE_B2BUA_INT_H
+#define TOLLGATE_B2BUA_INT_H
+
+#include "sip/b2bua.h"
+#include "sip/msg.h"
+#include "sip/route.h"
+#include "sip/txn.h"
+
+struct leg {                /* one dialog of a call; owned by its call */
+	bool uas;                   /* the peer called us on this leg */
+	char call_id[160];
+	char local_tag[SIP_TAG_SIZE];
+	char remote_tag[160];
+	char *local_hdr;            /* owned: our From/To header value (with our tag) */
+	char *remote_hdr;           /* owned: the peer's From/To header value */
+	char *remote_target;        /* owned: the peer's Contact URI */
+	char **route;               /* owned: route set, in the order to send */
+	size_t nroute;
+	uint32_t local_cseq, remote_cseq;
+	struct sip_dest dest;       /* where in-dialog requests to this leg go */
+	char calling[64], called[64];
+	uint32_t dial_peer;
+	bool confirmed;             /* dialog established (2xx) */
+};
+
+enum call_state { CS_CALLING, CS_EARLY, CS_ACTIVE, CS_ENDING, CS_DEAD };
+
+struct relay;
+
+struct call {               /* owned by the call table */
+	struct call *next, *hnext_a, *hnext_b;
+	uint32_t id;
+	enum call_state state;
+	struct leg a, b;
+	struct sip_msg *a_invite;   /* owned: the A-leg INVITE */
+	struct sip_txn *a_txn;      /* A-leg INVITE server transaction */
+	struct sip_txn *b_txn;      /* B-leg INVITE client transaction */
+	struct sip_msg *b_ack;      /* owned: ACK sent for B's 2xx (re-sent on retransmissions) */
+	bool a_acked, b_2xx, cancelled, cancel_sent;
+	uint32_t b_invite_cseq;     /* CSeq of the B-leg INVITE being tried */
+	struct route_table *rt;     /* referenced */
+	struct route_candidates cands;
+	size_t cand;                /* the candidate being tried */
+	uint32_t in_peer;
+	time_t start, connect;
+	struct relay *relays;       /* in-dialog requests in flight */
+};
+
+struct relay {              /* an in-dialog request relayed from one leg to the other */
+	struct relay *next;
+	struct call *call;
+	struct sip_txn *st;         /* server transaction on the leg it came from */
+	struct sip_txn *ct;         /* client transaction on the other leg */
+	bool from_a;
+	bool invite;
+	struct sip_msg *ack;        /* owned: ACK to send on the other leg for a re-INVITE 2xx */
+};
+
+extern struct b2bua_stats g_b2bua_stats;
+
+struct b2bua_rt {
+	struct route_table *rt;
+	struct route_state *rs;
+	const struct cfg *cfg;
+	b2bua_tls_for_fn tls_for;
+};
+extern struct b2bua_rt g_rt;
+
+/* b2bua.c */
+struct call *call_find(const char *call_id, bool *is_a);
+void call_end(struct call *c);
+void leg_send_request(struct call *c, struct leg *l, struct sip_msg *req, sip_txn_resp_fn fn,
+		      void *arg, struct sip_txn **out);
+struct sip_msg *leg_new_request(struct leg *l, enum sip_method m, const char *method_name);
+void send_response(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
+		   const char *to_tag, const struct sip_msg *from_resp, const struct sip_dest *contact_for);
+void count_req_out(enum sip_method m);
+
+/* b2bua_dlg.c */
+void dlg_request(struct call *c, bool from_a, const struct sip_msg *req, const struct sip_src *src);
+void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack);
+void dlg_cancel(const struct sip_msg *req, const struct sip_src *src);
+void dlg_send_bye(struct call *c, struct leg *l);
+void dlg_free_relays(struct call *c);
+
+#endif

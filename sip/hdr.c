@@ -1,0 +1,421 @@
+/* hdr.c - SIP header names (compact forms, canonical spelling), small string
+ * helpers, header parameters and name-addr values (see msg.h, msg_int.h). */
+#include "sip/msg.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "sip/msg_int.h"
+
+char *sip__strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+bool sip__strncaseeq(const char *a, size_t alen, const char *b)
+{
+	size_t bl = strlen(b);
+	return alen == bl && strncasecmp(a, b, bl) == 0;
+}
+
+void sip__err(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+int sip__parse_ulong(const char *s, size_t len, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (!sip__digit((unsigned char)s[i]))
+			return -EINVAL;
+		unsigned long d = (unsigned long)(s[i] - '0');
+		if (v > (max - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+void sip__params_free(struct sip_param *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].name);
+		free(p[i].value);
+	}
+	free(p);
+}
+
+int sip__params_add(struct sip_param **p, size_t *n, const char *name, size_t nlen,
+		    const char *value, size_t vlen, bool has_value)
+{
+	struct sip_param *np = realloc(*p, (*n + 1) * sizeof(**p));
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	np[*n].name = sip__strndup(name, nlen);
+	np[*n].value = has_value ? sip__strndup(value, vlen) : NULL;
+	if (!np[*n].name || (has_value && !np[*n].value)) {
+		free(np[*n].name);
+		free(np[*n].value);
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
+int sip__params_dup(struct sip_param **out, size_t *nout, const struct sip_param *p, size_t n)
+{
+	*out = NULL;
+	*nout = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = p[i].value;
+		int rc = sip__params_add(out, nout, p[i].name, strlen(p[i].name), v ? v : "",
+					 v ? strlen(v) : 0, v != NULL);
+		if (rc) {
+			sip__params_free(*out, *nout);
+			*out = NULL;
+			*nout = 0;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+const char *sip_param_get(const struct sip_param *params, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(params[i].name, name) == 0)
+			return params[i].value ? params[i].value : "";
+	return NULL;
+}
+
+/* ---- header names ---- */
+
+static const struct {
+	const char *name;
+	char compact;
+	enum sip__hid id;
+} names[] = {
+	{ "Via", 'v', H_VIA }, { "From", 'f', H_FROM }, { "To", 't', H_TO },
+	{ "Call-ID", 'i', H_CALL_ID }, { "CSeq", 0, H_CSEQ }, { "Contact", 'm', H_CONTACT },
+	{ "Max-Forwards", 0, H_MAX_FORWARDS }, { "Content-Type", 'c', H_CONTENT_TYPE },
+	{ "Content-Length", 'l', H_CONTENT_LENGTH }, { "Route", 0, H_ROUTE },
+	{ "Record-Route", 0, H_RECORD_ROUTE }, { "Expires", 0, H_EXPIRES },
+	{ "Supported", 'k', H_SUPPORTED }, { "Require", 0, H_REQUIRE },
+	{ "Proxy-Require", 0, H_PROXY_REQUIRE }, { "Date", 0, H_DATE },
+	{ "Content-Encoding", 'e', H_KNOWN }, { "Subject", 's', H_KNOWN },
+	{ "Event", 'o', H_KNOWN }, { "Allow-Events", 'u', H_KNOWN },
+	{ "Refer-To", 'r', H_KNOWN }, { "Referred-By", 'b', H_KNOWN },
+	{ "Session-Expires", 'x', H_KNOWN }, { "Identity", 'y', H_KNOWN },
+	{ "Reject-Contact", 'j', H_KNOWN }, { "Request-Disposition", 'd', H_KNOWN },
+	{ "Accept-Contact", 'a', H_KNOWN }, { "Accept", 0, H_KNOWN },
+	{ "Accept-Encoding", 0, H_KNOWN }, { "Accept-Language", 0, H_KNOWN },
+	{ "Alert-Info", 0, H_KNOWN }, { "Allow", 0, H_KNOWN },
+	{ "Authentication-Info", 0, H_KNOWN }, { "Authorization", 0, H_KNOWN },
+	{ "Call-Info", 0, H_KNOWN }, { "Content-Disposition", 0, H_KNOWN },
+	{ "Content-Language", 0, H_KNOWN }, { "Diversion", 0, H_KNOWN },
+	{ "Error-Info", 0, H_KNOWN }, { "History-Info", 0, H_KNOWN },
+	{ "In-Reply-To", 0, H_KNOWN }, { "Min-Expires", 0, H_KNOWN }, { "Min-SE", 0, H_KNOWN },
+	{ "MIME-Version", 0, H_KNOWN }, { "Organization", 0, H_KNOWN },
+	{ "P-Asserted-Identity", 0, H_KNOWN }, { "P-Preferred-Identity", 0, H_KNOWN },
+	{ "Path", 0, H_KNOWN }, { "Priority", 0, H_KNOWN }, { "Privacy", 0, H_KNOWN },
+	{ "Proxy-Authenticate", 0, H_KNOWN }, { "Proxy-Authorization", 0, H_KNOWN },
+	{ "RAck", 0, H_KNOWN }, { "Reason", 0, H_KNOWN }, { "Replaces", 0, H_KNOWN },
+	{ "Reply-To", 0, H_KNOWN }, { "Retry-After", 0, H_KNOWN }, { "RSeq", 0, H_KNOWN },
+	{ "Server", 0, H_KNOWN }, { "Service-Route", 0, H_KNOWN },
+	{ "Subscription-State", 0, H_KNOWN }, { "Timestamp", 0, H_KNOWN },
+	{ "Unsupported", 0, H_KNOWN }, { "User-Agent", 0, H_KNOWN }, { "Warning", 0, H_KNOWN },
+	{ "WWW-Authenticate", 0, H_KNOWN },
+};
+
+const char *sip__canon_name(const char *name, size_t len, enum sip__hid *id)
+{
+	*id = H_OTHER;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((len == 1 && names[i].compact &&
+		     (name[0] | 0x20) == names[i].compact) ||
+		    sip__strncaseeq(name, len, names[i].name)) {
+			*id = names[i].id;
+			return names[i].name;
+		}
+	}
+	return NULL;
+}
+
+enum sip__hid sip__hid(const char *name)
+{
+	enum sip__hid id;
+	sip__canon_name(name, strlen(name), &id);
+	return id;
+}
+
+/* ---- header parameters ---- */
+
+/* A quoted string at s[*pos] (which is '"'): advance past the closing quote. */
+static int skip_quoted(const char *s, size_t len, size_t *pos)
+{
+	size_t i = *pos + 1;
+	while (i < len) {
+		if (s[i] == '\\') {
+			if (i + 1 >= len || s[i + 1] == '\r' || s[i + 1] == '\n')
+				return -EINVAL;
+			i += 2;
+			continue;
+		}
+		if (s[i] == '"') {
+			*pos = i + 1;
+			return 0;
+		}
+		if (s[i] == '\r' || s[i] == '\n')
+			return -EINVAL;
+		i++;
+	}
+	return -EINVAL;
+}
+
+static bool gvalue_c(unsigned char c)
+{
+	return sip__tokenc(c) || c == ':' || c == '[' || c == ']';
+}
+
+int sip__hparams_parse(const char *s, size_t len, size_t *pos, struct sip_param **out,
+		       size_t *n)
+{
+	size_t i = *pos;
+
+	for (;;) {
+		sip__skip_ws(s, len, &i);
+		if (i >= len || s[i] == ',')
+			break;
+		if (s[i] != ';')
+			return -EINVAL;
+		i++;
+		sip__skip_ws(s, len, &i);
+		size_t ns = i;
+		while (i < len && sip__tokenc((unsigned char)s[i]))
+			i++;
+		size_t nlen = i - ns, vs = i, vlen = 0;
+		bool has = false;
+		if (nlen == 0)
+			return -EINVAL;
+		sip__skip_ws(s, len, &i);
+		if (i < len && s[i] == '=') {
+			i++;
+			sip__skip_ws(s, len, &i);
+			has = true;
+			vs = i;
+			if (i < len && s[i] == '"') {
+				if (skip_quoted(s, len, &i))
+					return -EINVAL;
+			} else {
+				while (i < len && gvalue_c((unsigned char)s[i]))
+					i++;
+			}
+			vlen = i - vs;
+			if (vlen == 0)
+				return -EINVAL;
+		} else {
+			i = vs;
+		}
+		if (*n >= SIP_URI_MAX_PARAMS)
+			return -EINVAL;
+		int rc = sip__params_add(out, n, s + ns, nlen, s + vs, vlen, has);
+		if (rc)
+			return rc;
+	}
+	*pos = i;
+	return 0;
+}
+
+/* ---- URIs in headers ---- */
+
+bool sip__other_uri(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0 || !((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z'))
+		return false;
+	while (i < len && (sip__alnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' ||
+			   s[i] == '.'))
+		i++;
+	if (i == len || s[i] != ':' || i + 1 == len)
+		return false;
+	if (sip__strncaseeq(s, i, "sip") || sip__strncaseeq(s, i, "sips") ||
+	    sip__strncaseeq(s, i, "tel"))
+		return false;
+	for (i++; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
+			return false;
+	}
+	return true;
+}
+
+/* Parse a URI that may be of another scheme: 0 with *out NULL for one. */
+static int uri_or_other(const char *s, size_t len, struct sip_uri **out)
+{
+	int rc = sip_uri_parse(out, s, len);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc && !sip__other_uri(s, len))
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- name-addr ---- */
+
+void sip__na_clear(struct sip_nameaddr *na)
+{
+	free(na->display);
+	free(na->uri_text);
+	sip_uri_free(na->uri);
+	sip__params_free(na->params, na->nparams);
+	memset(na, 0, sizeof(*na));
+}
+
+void sip_nameaddr_free(struct sip_nameaddr *na)
+{
+	if (!na)
+		return;
+	sip__na_clear(na);
+	free(na);
+}
+
+/* One name-addr or addr-spec with parameters from s[*pos]; stops before ','
+ * or at len.  na must be zeroed; on error it is cleared. */
+int sip__na_parse_at(const char *s, size_t len, size_t *pos, struct sip_nameaddr *na)
+{
+	size_t i = *pos, ds = 0, de = 0, us, ue;
+	bool angle = false, quoted = false;
+	int rc = -EINVAL;
+
+	sip__skip_ws(s, len, &i);
+	if (i < len && s[i] == '"') {
+		ds = i + 1;
+		quoted = true;
+		if (skip_quoted(s, len, &i))
+			goto cleanup;
+		de = i - 1;
+		sip__skip_ws(s, len, &i);
+		if (i >= len || s[i] != '<')
+			goto cleanup;
+		angle = true;
+	} else if (i < len && s[i] != '<') {
+		/* tokens then '<' (display name), or an addr-spec */
+		size_t k = i, last = i;
+		while (k < len && (sip__tokenc((unsigned char)s[k]) || sip__ws((unsigned char)s[k]) ||
+				   (unsigned char)s[k] >= 0x80)) {
+			if (!sip__ws((unsigned char)s[k]))
+				last = k + 1;
+			k++;
+		}
+		if (k < len && s[k] == '<') {
+			ds = i;
+			de = last;
+			i = k;
+			angle = true;
+		}
+	} else if (i < len) {
+		angle = true;
+	}
+	if (angle) {
+		us = ++i;
+		while (i < len && s[i] != '>')
+			i++;
+		if (i >= len)
+			goto cleanup;
+		ue = i++;
+	} else {
+		us = i;
+		while (i < len && s[i] != ';' && s[i] != ',' && !sip__ws((unsigned char)s[i]))
+			i++;
+		ue = i;
+		if (memchr(s + us, '?', ue - us))
+			goto cleanup; /* RFC 4475 regbadct: must be in <> */
+	}
+	if (ue == us)
+		goto cleanup;
+	rc = uri_or_other(s + us, ue - us, &na->uri);
+	if (rc)
+		goto cleanup;
+	rc = -ENOMEM;
+	if (de > ds && !(na->display = sip__strndup(s + ds, de - ds)))
+		goto cleanup;
+	if (quoted && de == ds && !(na->display = sip__strndup("", 0)))
+		goto cleanup;
+	if (!(na->uri_text = sip__strndup(s + us, ue - us)))
+		goto cleanup;
+	rc = sip__hparams_parse(s, len, &i, &na->params, &na->nparams);
+	if (rc)
+		goto cleanup;
+	na->tag = sip_param_get(na->params, na->nparams, "tag");
+	rc = -EINVAL;
+	if (na->tag && !*na->tag)
+		goto cleanup; /* tag-param = "tag" EQUAL token */
+	rc = 0;
+	*pos = i;
+cleanup:
+	if (rc)
+		sip__na_clear(na);
+	return rc;
+}
+
+int sip_nameaddr_parse(struct sip_nameaddr **out, const char *s, size_t len)
+{
+	struct sip_nameaddr *na = calloc(1, sizeof(*na));
+	size_t pos = 0;
+	int rc;
+
+	*out = NULL;
+	if (!na)
+		return -ENOMEM;
+	rc = sip__na_parse_at(s, len, &pos, na);
+	if (!rc && pos != len) {
+		sip__na_clear(na);
+		rc = -EINVAL;
+	}
+	if (rc) {
+		free(na);
+		return rc;
+	}
+	*out = na;
+	return 0;
+}
+
+int sip_nameaddr_print(const struct sip_nameaddr *na, struct buf *out)
+{
+	int rc = 0;
+
+	if (na->display)
+		rc = buf_printf(out, "\"%s\" ", na->display);
+	if (!rc)
+		rc = buf_printf(out, "<%s>", na->uri_text);
+	for (size_t i = 0; i < na->nparams && !rc; i++) {
+		rc = buf_printf(out, ";%s", na->params[i].name);
+		if (!rc && na->params[i].value)
+			rc = buf_printf(out, "=%s", na->params[i].value);
+	}
+	return rc;
+}

@@ -1,0 +1,294 @@
+/* sip_runtime.c - configuration -> listeners, route table, TLS policies (see sip_runtime.h). */
+#include "sip/sip_runtime.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dns.h"
+#include "core/log.h"
+#include "core/timer.h"
+#include "sip/b2bua.h"
+#include "sip/route.h"
+#include "sip/tls.h"
+#include "sip/transport.h"
+#include "sip/txn.h"
+
+#define MAX_POLICIES 64
+
+struct pol_entry {          /* a compiled client policy; owned by R */
+	char key[96];
+	struct tls_policy *p;   /* one reference */
+	char err[256];
+};
+
+static struct {
+	bool started;
+	const struct cfg *cfg;
+	struct route_table *rt;
+	struct route_state *rs;
+	struct tls_policy *server;
+	char server_err[256];
+	struct pol_entry pol[MAX_POLICIES];
+	int npol;
+} R;
+
+struct route_table *sip_runtime_routes(void) { return R.rt; }
+struct route_state *sip_runtime_route_state(void) { return R.rs; }
+struct tls_policy *sip_runtime_tls_server(void) { return R.server; }
+const char *sip_runtime_tls_server_error(void) { return R.server_err; }
+
+static void drop_policies(void)
+{
+	for (int i = 0; i < R.npol; i++)
+		tls_policy_unref(R.pol[i].p);
+	R.npol = 0;
+}
+
+/* A client policy, built once per commit and key. */
+static struct tls_policy *policy_get(const char *key, const struct cfg_tls_profile *prof, const char *tp,
+				     const char *vtp, bool cnsan)
+{
+	for (int i = 0; i < R.npol; i++)
+		if (!strcmp(R.pol[i].key, key))
+			return R.pol[i].p;
+	if (R.npol == MAX_POLICIES)
+		return NULL;
+	struct pol_entry *e = &R.pol[R.npol++];
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	e->p = NULL;
+	if (tls_policy_build(R.cfg, prof, tp, vtp, cnsan, &e->p, e->err, sizeof(e->err)))
+		log_msg(3, "SIP", "TLS_POLICY", "TLS client policy %s: %s", key, e->err);
+	return e->p;
+}
+
+static bool prefix_has(const struct cfg_prefix *p, const struct sockaddr_storage *a)
+{
+	if (p->family != a->ss_family)
+		return false;
+	unsigned char net[16], addr[16];
+	int bytes = p->family == AF_INET6 ? 16 : 4;
+	if (inet_pton(p->family, p->addr, net) != 1)
+		return false;
+	if (p->family == AF_INET6)
+		memcpy(addr, &((const struct sockaddr_in6 *)a)->sin6_addr, 16);
+	else
+		memcpy(addr, &((const struct sockaddr_in *)a)->sin_addr, 4);
+	int len = p->len_given ? p->len : bytes * 8;
+	for (int i = 0; i < bytes && len > 0; i++, len -= 8) {
+		unsigned char m = len >= 8 ? 0xff : (unsigned char)(0xff << (8 - len));
+		if ((net[i] & m) != (addr[i] & m))
+			return false;
+	}
+	return true;
+}
+
+/* The TLS client policy for an outbound leg: dial-peer tls-profile, tenant
+ * tls-profile, crypto signaling remote-addr, crypto signaling default. */
+static struct tls_policy *tls_for(const struct cfg_dial_peer *dp, const struct sockaddr_storage *dst,
+				  char *sni, size_t snisz)
+{
+	const struct cfg *c = R.cfg;
+	char key[96];
+	const char *prof_tag = dp->vc_tls_profile;
+	const struct cfg_tenant *ten = dp->vc_tenant[0] ? cfg_tenant_find(c, dp->vc_tenant) : NULL;
+	if (!prof_tag[0] && ten && ten->tls_profile[0])
+		prof_tag = ten->tls_profile;
+	if (dp->target.kind == CFG_TARGET_DNS)
+		snprintf(sni, snisz, "%s", dp->target.host);
+	else if (dp->target.kind == CFG_TARGET_SIP_SERVER) {
+		const struct cfg_target *t = ten && ten->sip_server.kind ? &ten->sip_server : &c->sipua.sip_server;
+		if (t->kind == CFG_TARGET_DNS)
+			snprintf(sni, snisz, "%s", t->host);
+	}
+	if (prof_tag[0]) {
+		const struct cfg_tls_profile *p = cfg_tls_profile_find(c, prof_tag);
+		snprintf(key, sizeof(key), "profile:%s", prof_tag);
+		return p ? policy_get(key, p, NULL, NULL, false) : NULL;
+	}
+	for (size_t i = 0; i < c->sipua.remote.n; i++) {
+		const struct cfg_remote_addr *ra = &c->sipua.remote.v[i];
+		if (!prefix_has(&ra->prefix, dst))
+			continue;
+		if (ra->sig.tls_profile[0]) {
+			snprintf(key, sizeof(key), "profile:%s", ra->sig.tls_profile);
+			return policy_get(key, cfg_tls_profile_find(c, ra->sig.tls_profile), NULL, NULL, false);
+		}
+		snprintf(key, sizeof(key), "remote:%zu", i);
+		return policy_get(key, NULL, ra->sig.trustpoint, ra->sig.client_vtp, ra->sig.cn_san_validate_server);
+	}
+	if (c->sipua.def_tls_profile[0]) {
+		snprintf(key, sizeof(key), "profile:%s", c->sipua.def_tls_profile);
+		return policy_get(key, cfg_tls_profile_find(c, c->sipua.def_tls_profile), NULL, NULL, false);
+	}
+	if (c->sipua.def_tp.trustpoint[0])
+		return policy_get("default", NULL, c->sipua.def_tp.trustpoint, c->sipua.def_tp.client_vtp,
+				  c->sipua.def_tp.cn_san_validate_server);
+	return NULL;
+}
+
+static int if_addr(const char *ifname, int family, struct sockaddr_storage *out)
+{
+	struct ifaddrs *ifa, *i;
+	if (getifaddrs(&ifa))
+		return -errno;
+	int rc = -ENOENT;
+	for (i = ifa; i; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == family && !strcmp(i->ifa_name, ifname)) {
+			/* a link-local IPv6 address is no place for SIP (and may be tentative) */
+			if (family == AF_INET6 &&
+			    IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr))
+				continue;
+			memset(out, 0, sizeof(*out));
+			memcpy(out, i->ifa_addr, family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+			rc = 0;
+			break;
+		}
+	freeifaddrs(ifa);
+	return rc;
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+static int listen_specs(const struct cfg *c, struct sip_listen_spec *v, int max, char *err, size_t errsz)
+{
+	int n = 0;
+	if (!c->voice.present)
+		return 0;
+	struct sockaddr_storage base4, base6;
+	bool have6 = true;
+	sip_addr_parse("0.0.0.0", 0, &base4);
+	sip_addr_parse("::", 0, &base6);
+	const struct cfg_voice_sip *s = &c->voice.sip;
+	if (s->bind_control_addr[0]) {
+		sip_addr_parse(s->bind_control_addr, 0, &base4);
+		have6 = false;
+	} else if (s->bind_control_if[0]) {
+		if (if_addr(s->bind_control_if, AF_INET, &base4)) {
+			snprintf(err, errsz, "bind control source-interface %s: no IPv4 address on that interface",
+				 s->bind_control_if);
+			return -ENOENT;
+		}
+		have6 = !if_addr(s->bind_control_if, AF_INET6, &base6);
+	}
+	uint16_t plain = s->listen_nonsecure ? s->listen_nonsecure : 5060;
+	uint16_t secure = s->listen_secure ? s->listen_secure : 5061;
+	for (int fam = 0; fam < (have6 ? 2 : 1); fam++) {
+		struct sockaddr_storage a = fam ? base6 : base4;
+		struct { bool on; enum sip_proto p; uint16_t port; } want[] = {
+			{ !c->sipua.no_udp, SIP_PROTO_UDP, plain },
+			{ !c->sipua.no_tcp, SIP_PROTO_TCP, plain },
+			{ !c->sipua.no_tls, SIP_PROTO_TLS, secure },
+		};
+		for (size_t k = 0; k < 3 && n < max; k++) {
+			if (!want[k].on)
+				continue;
+			v[n].proto = want[k].p;
+			v[n].addr = a;
+			set_port(&v[n].addr, want[k].port);
+			n++;
+		}
+		for (size_t t = 0; t < c->tenants.n && n < max; t++) {
+			uint16_t p = c->tenants.v[t].listen_secure;
+			if (!p || p == secure || c->sipua.no_tls)
+				continue;
+			v[n].proto = SIP_PROTO_TLS;
+			v[n].addr = a;
+			set_port(&v[n].addr, p);
+			n++;
+		}
+	}
+	return n;
+}
+
+int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
+{
+	struct sip_listen_spec specs[32];
+	struct route_table *rt = NULL;
+	int rc, n;
+	if (!R.started)
+		return 0;
+	rc = route_table_build(c, &rt, err, errsz);
+	if (rc)
+		return rc;
+	n = listen_specs(c, specs, 32, err, errsz);
+	if (n < 0) {
+		route_table_unref(rt);
+		return n;
+	}
+	rc = sip_transport_listen(specs, n, err, errsz);
+	if (rc) {
+		route_table_unref(rt);
+		return rc;
+	}
+	/* TLS: the server policy for inbound connections; client ones on demand */
+	R.cfg = c;
+	drop_policies();
+	struct tls_policy *srv = NULL;
+	R.server_err[0] = '\0';
+	if (c->sipua.def_tls_profile[0]) {
+		const struct cfg_tls_profile *p = cfg_tls_profile_find(c, c->sipua.def_tls_profile);
+		if (p && tls_policy_build(c, p, NULL, NULL, false, &srv, R.server_err, sizeof(R.server_err)))
+			srv = NULL;
+	} else if (c->sipua.def_tp.trustpoint[0]) {
+		if (tls_policy_build(c, NULL, c->sipua.def_tp.trustpoint, c->sipua.def_tp.client_vtp,
+				     c->sipua.def_tp.cn_san_validate_server, &srv, R.server_err, sizeof(R.server_err)))
+			srv = NULL;
+	} else
+		snprintf(R.server_err, sizeof(R.server_err),
+			 "no crypto signaling default trustpoint or tls-profile in sip-ua");
+	if (!srv && c->voice.present && !c->sipua.no_tls && R.server_err[0])
+		log_msg(4, "SIP", "TLS_POLICY", "inbound TLS not available: %s", R.server_err);
+	sip_transport_set_tls_server(srv);
+	tls_policy_unref(R.server);
+	R.server = srv;
+	sip_transport_set_timers(c->sipua.aging_tls_min ? c->sipua.aging_tls_min * 60 : 0,
+				 c->sipua.establish_tls_sec, c->sipua.connection_reuse);
+	route_table_unref(R.rt);
+	R.rt = rt;
+	b2bua_set_runtime(rt, R.rs, c, tls_for);
+	dns_reconfigure(c);
+	return 0;
+}
+
+int sip_runtime_start(void)
+{
+	int rc = tmr_sys_init();
+	if (rc)
+		return rc;
+	rc = route_state_new(&R.rs);
+	if (rc)
+		return rc;
+	sip_transport_init(b2bua_rx);
+	b2bua_init();
+	R.started = true;
+	return 0;
+}
+
+void sip_runtime_stop(void)
+{
+	if (!R.started)
+		return;
+	b2bua_fini();
+	sip_txn_fini();
+	sip_transport_fini();
+	drop_policies();
+	tls_policy_unref(R.server);
+	R.server = NULL;
+	route_table_unref(R.rt);
+	R.rt = NULL;
+	route_state_free(R.rs);
+	R.rs = NULL;
+	tmr_sys_fini();
+	R.started = false;
+}

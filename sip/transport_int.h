@@ -1,0 +1,39 @@
+/* transport_int.h - state shared by the transport files (transport.c: UDP and
+ * listeners; transport_stream.c: TCP/TLS connections).  Not for other layers. */
+#ifndef TOLLGATE_TRANSPORT_INT_H
+#define TOLLGATE_TRANSPORT_INT_H
+
+#include "sip/transport.h"
+
+#define SIP_MAX_DGRAM 65535
+#define SIP_MAX_STREAM_BUF (256 * 1024)
+
+struct sip_listener {       /* owned by T.listeners */
+	struct sip_listener *next;
+	uint32_t id;
+	enum sip_proto proto;
+	struct sockaddr_storage addr;
+	int fd;
+};
+
+struct sip_conn;
+
+struct sip_transport_state {
+	sip_rx_fn rx;
+	struct sip_listener *listeners;
+	struct sip_conn *conns;
+	uint32_t next_id;
+	struct tls_policy *tls_server;   /* borrowed */
+	int aging_sec, establish_sec;
+	bool reuse_inbound;
+	struct sip_transport_stats stats;
+};
+extern struct sip_transport_state T;
+
+void sip_stream_init(void);
+void sip_stream_fini(void);
+void sip_stream_accept_cb(void *arg, uint32_t events);
+int sip_stream_send(const struct sip_dest *dst, const char *data, size_t len,
+		    sip_send_fail_fn fail, void *arg);
+
+#endif
