@@ -238,10 +238,14 @@ CLI_CMD(show_debugging, MODE_EXEC, CLI_F_PIPE,
 	bool ccsip = sipdbg.messages || sipdbg.error || sipdbg.transport || sipdbg.events;
 	bool ssl = sipdbg.tls_states || sipdbg.tls_msg || sipdbg.tls_errors || g_keylog[0];
 	if (ccsip) {
-		vty_out(vty, "CCSIP SPI: SIP Call messages tracing is %s\n", sipdbg.messages ? "enabled" : "disabled");
-		vty_out(vty, "CCSIP SPI: SIP Call error tracing is %s\n", sipdbg.error ? "enabled" : "disabled");
-		vty_out(vty, "CCSIP SPI: SIP Call transport tracing is %s\n", sipdbg.transport ? "enabled" : "disabled");
-		vty_out(vty, "CCSIP SPI: SIP Call events tracing is %s\n", sipdbg.events ? "enabled" : "disabled");
+		if (sipdbg.messages)
+			vty_out(vty, "CCSIP SPI: SIP Call messages tracing is enabled\n");
+		if (sipdbg.error)
+			vty_out(vty, "CCSIP SPI: SIP Call error tracing is enabled\n");
+		if (sipdbg.transport)
+			vty_out(vty, "CCSIP SPI: SIP Call transport tracing is enabled\n");
+		if (sipdbg.events)
+			vty_out(vty, "CCSIP SPI: SIP Call events tracing is enabled\n");
 	}
 	if (sipdbg.dialpeer) {
 		vty_out(vty, "voip dialpeer:\n");

@@ -167,7 +167,7 @@ static void print_active_leg(struct vty *vty, const struct b2bua_call_info *ci,
 	struct tm tm;
 	time_t now = time(NULL);
 	long dur = ci->connect ? (long)(now - ci->connect) : 0;
-	long setup_ms = ci->connect ? (long)(ci->connect - ci->start) * 1000 : -1;
+	long setup_ms = ci->connect ? (long)(ci->connect - ci->start) * 1000 : 0;
 
 	localtime_r(&ci->start, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S.000 %Z %a %b %d %Y", &tm);

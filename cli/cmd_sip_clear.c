@@ -67,7 +67,7 @@ static int clear_conn(struct vty *vty, const struct cli_args *a, enum sip_proto 
 {
 	struct pick *p = calloc(1, sizeof(*p));
 	struct sockaddr_storage addr;
-	char txt[80];
+	char txt[80], host[CFG_TARGET_LEN] = "";
 	int rc = CLI_OK;
 
 	if (!p)
@@ -85,6 +85,7 @@ static int clear_conn(struct vty *vty, const struct cli_args *a, enum sip_proto 
 		}
 		p->addr = &addr;
 		p->any_port = t.port == 0;
+		snprintf(host, sizeof(host), "%s", t.host);
 	} else {
 		p->id = (uint32_t)cli_num(a, "connid", 0);
 	}
@@ -94,8 +95,7 @@ static int clear_conn(struct vty *vty, const struct cli_args *a, enum sip_proto 
 			rc = vty_err(vty, "%% Connection %u is not a %s connection", (unsigned)p->id,
 				     proto_label(proto));
 		else if (p->addr && p->any_port)
-			rc = vty_err(vty, "%% No %s connection to %s", proto_label(proto),
-				     cli_get(a, "v4"));
+			rc = vty_err(vty, "%% No %s connection to %s", proto_label(proto), host);
 		else if (p->addr)
 			rc = vty_err(vty, "%% No %s connection to %s", proto_label(proto),
 				     sip_addr_str(&addr, txt, sizeof(txt)));

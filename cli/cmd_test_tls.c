@@ -185,7 +185,12 @@ static int choose_policy(struct vty *vty, const char *tp, bool is_dns,
 	for (size_t i = 0; i < u->remote.n; i++)
 		if (prefix_has(&u->remote.v[i].prefix, addr)) {
 			char what[96];
-			snprintf(what, sizeof(what), "crypto signaling remote-addr %s", u->remote.v[i].prefix.addr);
+			const struct cfg_prefix *pf = &u->remote.v[i].prefix;
+			if (pf->len_given)
+				snprintf(what, sizeof(what), "crypto signaling remote-addr %s/%u", pf->addr,
+					 (unsigned)pf->len);
+			else
+				snprintf(what, sizeof(what), "crypto signaling remote-addr %s", pf->addr);
 			return build_sig(vty, &u->remote.v[i].sig, what, out, desc, descsz);
 		}
 	if (u->def_tls_profile[0]) {

@@ -138,6 +138,9 @@ void call_end(struct call *c)
 	g_ncalls--;
 	sip_txn_detach(c->a_txn);
 	sip_txn_detach(c->b_txn);
+	if (c->dq)
+		dns_cancel(c->dq);
+	free(c->tv);
 	dlg_free_relays(c);
 	sip_transport_forget(c);
 	leg_free(&c->a);
@@ -347,11 +350,21 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 	if (sipdbg.dialpeer)
 		sipdbg_printf("DIALPEER", "call %u: dial-peer %u answered %d %s%s", c->id, p->tag, code,
 			      resp->reason ? resp->reason : "", local ? " (local)" : "");
-	if (route_should_hunt(p, local && code == 503 ? 0 : code) && c->cand + 1 < c->cands.n &&
-	    c->state == CS_CALLING) {
-		c->cand++;
-		try_next(c);
-		return;
+	if (route_should_hunt(p, local && code == 503 ? 0 : code) && c->state == CS_CALLING) {
+		if (c->tv && c->ti + 1 < c->tn) {
+			/* RFC 3263: fail over to the next address of this target */
+			c->ti++;
+			try_next(c);
+			return;
+		}
+		if (c->cand + 1 < c->cands.n) {
+			free(c->tv);
+			c->tv = NULL;
+			c->tn = c->ti = 0;
+			c->cand++;
+			try_next(c);
+			return;
+		}
 	}
 	fail_call(c, code, resp->reason, local ? NULL : resp);
 }
@@ -381,6 +394,17 @@ static int peer_dest(struct call *c, const struct route_peer *p, struct sip_dest
 			return -EINVAL;
 		}
 		break;
+	case CFG_TARGET_DNS:
+		if (!c->tv)
+			return 1; /* resolve first */
+		d->addr = c->tv[c->ti].addr;
+		if (c->tv[c->ti].transport == CFG_TRANSPORT_TLS)
+			d->proto = SIP_PROTO_TLS;
+		else if (c->tv[c->ti].transport == CFG_TRANSPORT_TCP)
+			d->proto = SIP_PROTO_TCP;
+		else if (c->tv[c->ti].transport == CFG_TRANSPORT_UDP)
+			d->proto = SIP_PROTO_UDP;
+		break;
 	default:
 		snprintf(why, whysz, "dial-peer %u has no usable session target", p->tag);
 		return -EINVAL;
@@ -391,13 +415,53 @@ static int peer_dest(struct call *c, const struct route_peer *p, struct sip_dest
 	return 0;
 }
 
+static void dns_done(void *arg, const struct dns_result *res)
+{
+	struct call *c = arg;
+	c->dq = NULL;
+	if (res->err || !res->n) {
+		log_msg(4, "SIP", "DNS", "call %u: dial-peer %u: %s", c->id, c->cands.v[c->cand].peer->tag,
+			res->errmsg);
+		c->cand++;
+		try_next(c);
+		return;
+	}
+	c->tv = malloc(sizeof(*c->tv) * res->n);
+	if (!c->tv) {
+		c->cand++;
+		try_next(c);
+		return;
+	}
+	memcpy(c->tv, res->v, sizeof(*c->tv) * res->n);
+	c->tn = res->n;
+	/* a resolved session target is a trusted source (toll-fraud list) */
+	for (size_t i = 0; i < res->n && g_rt.rs; i++)
+		route_trust_add_dynamic(g_rt.rs, c->cands.v[c->cand].peer->tag,
+					(const struct sockaddr *)&res->v[i].addr);
+	c->ti = 0;
+	try_next(c);
+}
+
 static void try_next(struct call *c)
 {
 	for (; c->cand < c->cands.n; c->cand++) {
 		const struct route_peer *p = c->cands.v[c->cand].peer;
 		char why[200];
 		struct sip_dest d;
-		if (peer_dest(c, p, &d, why, sizeof(why))) {
+		int prc = peer_dest(c, p, &d, why, sizeof(why));
+		if (prc == 1) {
+			const struct cfg_target *tg = &p->cfg.target;
+			const struct cfg_tenant *ten = p->cfg.vc_tenant[0] ? cfg_tenant_find(g_rt.cfg, p->cfg.vc_tenant) : NULL;
+			if (tg->kind == CFG_TARGET_SIP_SERVER)
+				tg = ten && ten->sip_server.kind ? &ten->sip_server : &g_rt.cfg->sipua.sip_server;
+			enum cfg_transport pref = d.proto == SIP_PROTO_TLS ? CFG_TRANSPORT_TLS :
+						  d.proto == SIP_PROTO_TCP ? CFG_TRANSPORT_TCP : CFG_TRANSPORT_UDP;
+			if (dns_resolve_sip(tg->host, tg->port, pref, dns_done, c, &c->dq) == 0)
+				return; /* continues in dns_done */
+			log_msg(4, "SIP", "DNS", "call %u: cannot resolve %s", c->id, tg->host);
+			continue;
+		}
+		if (prc) {
 			log_msg(4, "SIP", "ROUTE", "call %u: %s", c->id, why);
 			continue;
 		}
@@ -473,8 +537,10 @@ static void uri_view(const struct sip_uri *u, const char *text, struct route_uri
 	if (u) {
 		if (u->user) {
 			size_t ul = 0;
-			if (sip_uri_unescape(user, usz, &ul, u->user, strlen(u->user)))
+			if (sip_uri_unescape(user, usz - 1, &ul, u->user, strlen(u->user)))
 				snprintf(user, usz, "%s", u->user);
+			else
+				user[ul] = '\0';
 		}
 		if (u->host) {
 			snprintf(host, hsz, "%s", u->host[0] == '[' ? u->host + 1 : u->host);
@@ -571,8 +637,11 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 	}
 	in.via_host = vh;
 	in.via_port = (uint16_t)(req->nvia && req->via[0].port > 0 ? req->via[0].port : 0);
-	route_tgrp_parse(ru, l->called, sizeof(l->called), NULL, 0, NULL, 0);
-	route_tgrp_parse(fu, l->calling, sizeof(l->calling), NULL, 0, NULL, 0);
+	/* numbers: the user parts without their ;parameters (RFC 4904), unescaped */
+	if (req->ruri && req->ruri->user)
+		route_tgrp_parse(req->ruri->user, l->called, sizeof(l->called), NULL, 0, NULL, 0);
+	if (req->from && req->from->uri && req->from->uri->user)
+		route_tgrp_parse(req->from->uri->user, l->calling, sizeof(l->calling), NULL, 0, NULL, 0);
 	in.called = l->called;
 	in.calling = l->calling;
 	struct route_match m;

@@ -7,6 +7,7 @@
 #include "sip/msg.h"
 #include "sip/route.h"
 #include "sip/txn.h"
+#include "core/dns.h"
 
 struct leg {                /* one dialog of a call; owned by its call */
 	bool uas;                   /* the peer called us on this leg */
@@ -46,6 +47,9 @@ struct call {               /* owned by the call table */
 	uint32_t in_peer;
 	time_t start, connect;
 	struct relay *relays;       /* in-dialog requests in flight */
+	struct dns_query *dq;       /* resolving the current candidate's dns: target */
+	struct dns_target *tv;      /* owned: its addresses, in the order to try */
+	size_t tn, ti;
 };
 
 struct relay {              /* an in-dialog request relayed from one leg to the other */

@@ -226,11 +226,10 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 		route_table_unref(rt);
 		return n;
 	}
-	rc = sip_transport_listen(specs, n, err, errsz);
-	if (rc) {
-		route_table_unref(rt);
-		return rc;
-	}
+	/* a listener that cannot open is reported; the rest still applies (at
+	 * boot the core must route on the ports it has; interactively the caller
+	 * reverts the change and applies the previous configuration again) */
+	int lrc = sip_transport_listen(specs, n, err, errsz);
 	/* TLS: the server policy for inbound connections; client ones on demand */
 	R.cfg = c;
 	drop_policies();
@@ -258,7 +257,7 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 	R.rt = rt;
 	b2bua_set_runtime(rt, R.rs, c, tls_for);
 	dns_reconfigure(c);
-	return 0;
+	return lrc;
 }
 
 int sip_runtime_start(void)

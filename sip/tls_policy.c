@@ -42,16 +42,18 @@ struct tls_policy {
 	char (*names)[CFG_TEXT_LEN];
 };
 
-/* The eight suites of the BYOC cloud trunk, in the order of its document. */
+/* The eight suites of the BYOC cloud trunk (its document lists them RSA key
+ * exchange first); Tollgate prefers forward secrecy: ECDHE and AEAD first, the
+ * RSA key exchange suites last, still all eight. */
 static const enum cfg_cipher byoc_default[] = {
-	CFG_CIPHER_RSA_WITH_AES_256_CBC_SHA,
-	CFG_CIPHER_RSA_WITH_AES_256_CBC_SHA256,
-	CFG_CIPHER_RSA_WITH_AES_128_GCM_SHA256,
-	CFG_CIPHER_RSA_WITH_AES_256_GCM_SHA384,
-	CFG_CIPHER_ECDHE_RSA_WITH_AES_256_CBC_SHA,
-	CFG_CIPHER_ECDHE_RSA_AES256_SHA384,
-	CFG_CIPHER_ECDHE_RSA_AES128_GCM_SHA256,
 	CFG_CIPHER_ECDHE_RSA_AES256_GCM_SHA384,
+	CFG_CIPHER_ECDHE_RSA_AES128_GCM_SHA256,
+	CFG_CIPHER_ECDHE_RSA_AES256_SHA384,
+	CFG_CIPHER_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+	CFG_CIPHER_RSA_WITH_AES_256_GCM_SHA384,
+	CFG_CIPHER_RSA_WITH_AES_128_GCM_SHA256,
+	CFG_CIPHER_RSA_WITH_AES_256_CBC_SHA256,
+	CFG_CIPHER_RSA_WITH_AES_256_CBC_SHA,
 };
 
 static const enum cfg_curve default_curves[] = {
@@ -210,8 +212,7 @@ static int build_priority(struct tls_policy *p, const struct cfg *c, const struc
 
 	s[0] = '\0';
 	join(s, sz, ":", "NONE");
-	if (*explicit_list)
-		join(s, sz, ":", "%SERVER_PRECEDENCE");
+	join(s, sz, ":", "%SERVER_PRECEDENCE");
 	if (v13)
 		join(s, sz, ":", "+VERS-TLS1.3");
 	if (v12)

@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 SIPP = "/usr/bin/sipp"
 SCENARIOS = Path(__file__).resolve().parent / "sipp"
 LOCAL = "127.0.0.1"
@@ -496,3 +498,32 @@ class Lab:
     def close(self):
         for s in self.procs:
             s.kill()
+
+
+# ---------------------------------------------------------------------------
+# pytest glue (import these names into a test module to use them)
+
+@pytest.fixture
+def lab(tollgate, tmp_path):
+    """A Lab for this test; every sipp it started is killed (by pid) at the end."""
+    lb = Lab(tollgate, tmp_path)
+    yield lb
+    lb.close()
+
+
+def show_if_exists(core, command):
+    """`command`'s output, or None when the core does not know the command yet."""
+    r = core.sh(command)
+    if "Invalid input" in r.stdout or "Invalid input" in r.stderr or "Incomplete" in r.stdout:
+        return None
+    return r.stdout
+
+
+def by_first_line(msgs, start):
+    return [m for m in msgs if m.first_line.startswith(start)]
+
+
+def final_statuses(msgs):
+    """Final (>= 200) statuses of INVITE responses among msgs."""
+    return [m.status for m in msgs
+            if not m.is_request and m.cseq_method == "INVITE" and m.status >= 200]

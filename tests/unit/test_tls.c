@@ -185,6 +185,11 @@ static const enum cfg_cipher cloud_order[] = {
 
 /* ------------------------------------------------------------------ */
 
+#define SUITES_EXPECTED \
+	"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, " \
+	"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, " \
+	"TLS_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256, " \
+	"TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_256_CBC_SHA256"
 static void test_priority_string(void **state)
 {
 	struct cfg c;
@@ -196,15 +201,11 @@ static void test_priority_string(void **state)
 	add_profile(&c, "1", "SBC", NULL, only384, 1);
 	p = policy(&c, "1", NULL, NULL, false);
 	assert_string_equal(tls_policy_priority_string(p),
-			    "NONE:+VERS-TLS1.2:+RSA:+ECDHE-RSA:+AES-256-CBC:+AES-128-GCM:+AES-256-GCM:"
-			    "+SHA1:+SHA256:+AEAD:+SHA384:+COMP-NULL:+CTYPE-X509:+SIGN-ALL:"
+			    "NONE:%SERVER_PRECEDENCE:+VERS-TLS1.2:+ECDHE-RSA:+RSA:+AES-256-GCM:+AES-128-GCM:"
+			    "+AES-256-CBC:+AEAD:+SHA384:+SHA1:+SHA256:+COMP-NULL:+CTYPE-X509:+SIGN-ALL:"
 			    "-SIGN-RSA-SHA1:-SIGN-ECDSA-SHA1:+GROUP-SECP384R1");
-	/* the eight suites of the BYOC document, in its order */
-	assert_string_equal(tls_policy_suites(p),
-			    "TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_AES_256_CBC_SHA256, "
-			    "TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_256_GCM_SHA384, "
-			    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, "
-			    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	/* the eight suites of the BYOC document, forward secrecy first */
+	assert_string_equal(tls_policy_suites(p), SUITES_EXPECTED);
 	assert_false(tls_policy_requests_client_cert(p));
 	tls_policy_unref(p);
 
@@ -296,13 +297,13 @@ static void test_good_tls12(void **state)
 	}
 	done(&p);
 
-	/* both sides with the BYOC list in the document's order: RSA first */
+	/* both sides with the default BYOC list: an ECDHE suite wins */
 	tls_policy_unref(cli);
 	cli = policy(&cs, NULL, "CA", NULL, true);
 	run(&p, srv, cli, "sbc.test.example");
 	assert_int_equal(p.rc, 0);
-	assert_string_equal(p.ic.cipher, "TLS_RSA_WITH_AES_256_CBC_SHA");
-	assert_string_equal(p.ic.curve, "");
+	assert_string_equal(p.ic.cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	assert_string_not_equal(p.ic.curve, "");
 	done(&p);
 
 	tls_policy_unref(srv);

@@ -1,0 +1,180 @@
+"""test_sip_calls.py - calls through the B2BUA with sipp on both sides (issue 3,
+"B2BUA" and "Tests": the sipp list).
+
+    sipp UAC (127.0.0.1:uac_port) -> tollgated (127.0.0.1:sip_port) -> sipp UAS (127.0.0.1:uas_port)
+
+Each test picks free high ports, starts its own core with one outbound
+dial-peer (destination-pattern 9T -> the UAS), and bounds every sipp run
+(-m, -timeout/-recv_timeout and a subprocess timeout).
+"""
+import re
+
+import pytest
+
+from sipphelp import DialPeer, by_first_line, lab, show_if_exists  # noqa: F401 (lab is a fixture)
+
+
+def one_peer(lab, transport=None):
+    return [DialPeer(200, "9T", lab.uas_port, transport=transport)]
+
+
+def assert_topology_hidden(uac, uas, lab):
+    """The INVITE the UAS got carries nothing of the A leg; the 200 the UAC got
+    carries nothing of the B leg."""
+    a_invites = [m for m in uac.sent() if m.method == "INVITE" and m.is_request]
+    b_invites = [m for m in uas.received() if m.method == "INVITE" and m.is_request]
+    assert a_invites and b_invites, uac.report() + "\n" + uas.report()
+    a_callids = {m.call_id for m in a_invites}
+    a_tags = {re.search(r"tag=([^;>\s]+)", m.header("From")).group(1) for m in a_invites}
+    for inv in b_invites:
+        vias = inv.headers("Via")
+        assert len(vias) == 1, f"B-leg INVITE has {len(vias)} Via headers:\n{inv.text}"
+        assert f":{lab.sip_port}" in vias[0], f"the Via is not Tollgate's:\n{inv.text}"
+        assert inv.call_id not in a_callids, f"A-leg Call-ID leaked:\n{inv.text}"
+        head = inv.head()
+        for line in head.split("\n")[1:]:
+            assert str(lab.uac_port) not in line, f"UAC port {lab.uac_port} leaked in {line!r}:\n{inv.text}"
+            for t in a_tags:
+                assert t not in line, f"A-leg From tag leaked in {line!r}"
+        assert inv.header("Contact"), f"B-leg INVITE without Contact:\n{inv.text}"
+    # and the other way: what the UAC receives shows nothing of the UAS
+    for r in uac.received():
+        if r.is_request:
+            continue
+        vias = r.headers("Via")
+        assert len(vias) == 1 and f":{lab.uac_port}" in vias[0], r.text
+        for line in r.head().split("\n")[1:]:
+            assert str(lab.uas_port) not in line, f"UAS port {lab.uas_port} leaked in {line!r}:\n{r.text}"
+
+
+def test_basic_call_udp(lab):
+    """10 calls sipp uac -> Tollgate -> sipp uas over UDP, all successful, topology hidden."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas(calls=10)
+    uac = lab.uac(calls=10, rate=10, timeout=30)
+    rc = uac.run()
+    assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert uas.wait() == 0, uas.report()
+    assert uac.successful() == 10 and uac.failed() == 0, uac.stats()
+    assert uas.successful() == 10, uas.stats()
+    assert len(by_first_line(uas.received(), "INVITE ")) == 10
+    assert len(by_first_line(uas.received(), "BYE ")) == 10
+    assert_topology_hidden(uac, uas, lab)
+    assert lab.core_alive()
+    calls = show_if_exists(lab.core, "show sip-ua calls")
+    if calls is not None:  # no call left behind
+        assert "9123" not in calls, calls
+
+
+def test_basic_call_tcp(lab):
+    """The same over TCP on both legs (sipp -t t1, dial-peer session transport tcp)."""
+    lab.start_core(one_peer(lab, transport="tcp"))
+    uas = lab.uas(calls=10, transport="t1")
+    uac = lab.uac(calls=10, rate=10, transport="t1", timeout=30)
+    rc = uac.run()
+    assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert uas.wait() == 0, uas.report()
+    assert uac.successful() == 10 and uac.failed() == 0, uac.stats()
+    invs = by_first_line(uas.received(), "INVITE ")
+    assert len(invs) == 10
+    assert all(m.transport == "TCP" for m in uas.messages())
+    assert all("SIP/2.0/TCP" in m.header("Via") for m in invs), invs[0].text
+    assert_topology_hidden(uac, uas, lab)
+
+
+def test_cancel(lab):
+    """Caller CANCELs while the callee rings: 200 for the CANCEL and 487 for the
+    INVITE on the A leg; the B leg gets a CANCEL (and answers 200/487)."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas(scenario="uas_cancel.xml")
+    uac = lab.uac(scenario="uac_cancel.xml")
+    rc = uac.run()
+    assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert uas.wait() == 0, uas.report()
+    got = uac.received()
+    ok_cancel = [m for m in got if m.status == 200 and m.cseq_method == "CANCEL"]
+    term = [m for m in got if m.status == 487 and m.cseq_method == "INVITE"]
+    assert ok_cancel and term, uac.report()
+    b_inv = by_first_line(uas.received(), "INVITE ")[0]
+    b_cancel = by_first_line(uas.received(), "CANCEL ")[0]
+    # RFC 3261 9.1: the CANCEL matches the INVITE (Call-ID, CSeq number, branch)
+    assert b_cancel.call_id == b_inv.call_id
+    assert b_cancel.cseq_num == b_inv.cseq_num
+    branch = lambda m: re.search(r"branch=([^;\s]+)", m.header("Via")).group(1)  # noqa: E731
+    assert branch(b_cancel) == branch(b_inv)
+    assert by_first_line(uas.received(), "ACK "), "no ACK for the 487 on the B leg"
+    assert not [m for m in got if m.status == 200 and m.cseq_method == "INVITE"]
+
+
+def test_bye_from_callee(lab):
+    """The callee hangs up: its BYE reaches the caller in the A-leg dialog."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas(scenario="uas_bye.xml")
+    uac = lab.uac(scenario="uac_wait_bye.xml")
+    rc = uac.run()
+    assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert uas.wait() == 0, uas.report()
+    a_inv = by_first_line(uac.sent(), "INVITE ")[0]
+    byes = by_first_line(uac.received(), "BYE ")
+    assert len(byes) >= 1
+    bye = byes[0]
+    assert bye.call_id == a_inv.call_id
+    # the A-leg dialog: BYE From = the A leg's To (with Tollgate's tag), To = the caller (with its tag)
+    a_from_tag = re.search(r"tag=([^;>\s]+)", a_inv.header("From")).group(1)
+    assert f"tag={a_from_tag}" in bye.header("To"), bye.text
+    assert len(bye.headers("Via")) == 1 and f":{lab.sip_port}" in bye.header("Via"), bye.text
+    assert str(lab.uas_port) not in bye.head(), bye.text
+    ok = [m for m in uas.received() if m.status == 200 and m.cseq_method == "BYE"]
+    assert ok, uas.report()
+
+
+def test_reinvite_from_caller(lab):
+    """A re-INVITE (hold, new SDP) from the caller mid-call is relayed to the
+    callee, its 200 comes back, both legs get their ACK, and BYE ends the call."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas(scenario="uas_reinvite.xml")
+    uac = lab.uac(scenario="uac_reinvite.xml")
+    rc = uac.run()
+    assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert uas.wait() == 0, uas.report()
+    b_invites = by_first_line(uas.received(), "INVITE ")
+    assert len(b_invites) == 2
+    first, re_inv = b_invites
+    assert re_inv.call_id == first.call_id and re_inv.cseq_num > first.cseq_num
+    assert "s=reinvite-from-caller" in re_inv.body() and "a=sendonly" in re_inv.body(), re_inv.text
+    assert re.search(r"tag=", re_inv.header("To")), "re-INVITE outside the B-leg dialog"
+    ok = [m for m in uac.received() if m.status == 200 and m.cseq_method == "INVITE" and m.cseq_num == 2]
+    assert ok and "a=recvonly" in ok[0].body(), uac.report()
+    assert len(by_first_line(uas.received(), "ACK ")) == 2
+
+
+def test_reinvite_from_callee(lab):
+    """The callee re-INVITEs mid-call: relayed to the caller in the A-leg dialog,
+    answered, ACKed on both legs; then the caller hangs up."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas(scenario="uas_send_reinvite.xml")
+    uac = lab.uac(scenario="uac_recv_reinvite.xml")
+    rc = uac.run()
+    assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert uas.wait() == 0, uas.report()
+    a_inv = by_first_line(uac.sent(), "INVITE ")[0]
+    re_inv = by_first_line(uac.received(), "INVITE ")[0]
+    assert re_inv.call_id == a_inv.call_id
+    assert "s=reinvite-from-callee" in re_inv.body(), re_inv.text
+    assert len(re_inv.headers("Via")) == 1
+    ok = [m for m in uas.received() if m.status == 200 and m.cseq_method == "INVITE"]
+    assert ok and "a=recvonly" in ok[0].body(), uas.report()
+    assert by_first_line(uac.received(), "ACK "), "the caller got no ACK for its 200 to the re-INVITE"
+
+
+def test_load_200_calls_20cps(lab):
+    """Load sanity: 200 calls at 20 calls/s over UDP, all successful."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas(calls=200, timeout=60)
+    uac = lab.uac(calls=200, rate=20, timeout=60)
+    rc = uac.run(timeout=90)
+    assert rc == 0, f"{uac.stats()}\n{uac.report()}\n{lab.core.log_text()[-3000:]}"
+    assert uas.wait(timeout=30) == 0, uas.report()
+    assert uac.successful() == 200 and uac.failed() == 0, uac.stats()
+    assert uas.successful() == 200, uas.stats()
+    assert lab.core_alive()

@@ -1,0 +1,63 @@
+"""test_sip_routing.py - outbound dial-peer hunting and 404 (issue 3, "B2BUA",
+"Routing"): 486 goes back to the caller; 503 hunts to the next dial-peer with
+the same destination-pattern and a worse preference; huntstop prevents it;
+a called number that no dial-peer matches gets 404.
+"""
+from sipphelp import DialPeer, by_first_line, final_statuses, lab  # noqa: F401 (lab is a fixture)
+
+
+def two_peers(lab, huntstop=False):
+    return [DialPeer(10, "9T", lab.uas_port, preference=1, huntstop=huntstop),
+            DialPeer(20, "9T", lab.uas2_port, preference=2)]
+
+
+def run_hunt(lab, first_scenario, huntstop=False):
+    lab.start_core(two_peers(lab, huntstop))
+    uas1 = lab.uas("uas1", first_scenario, port=lab.uas_port)
+    uas2 = lab.uas("uas2", "uas", port=lab.uas2_port, timeout=15)
+    uac = lab.uac(scenario="uac_final.xml")
+    rc = uac.run()
+    ctx = "\n".join([uac.report(), uas1.report(), uas2.report(), lab.core.log_text()[-3000:]])
+    return uac, uas1, uas2, rc, ctx
+
+
+def test_486_is_not_hunted(lab):
+    uac, uas1, uas2, rc, ctx = run_hunt(lab, "uas_486.xml")
+    assert rc == 0, ctx
+    assert final_statuses(uac.received()) == [486], ctx
+    assert uas1.wait() == 0, ctx
+    assert by_first_line(uas1.received(), "ACK "), "the 486 was not ACKed on the B leg\n" + ctx
+    uas2.stop()
+    assert not by_first_line(uas2.received(), "INVITE "), "486 was hunted to the second dial-peer\n" + ctx
+
+
+def test_503_hunts_to_next_preference(lab):
+    uac, uas1, uas2, rc, ctx = run_hunt(lab, "uas_503.xml")
+    assert rc == 0, ctx
+    assert final_statuses(uac.received()) == [200], ctx
+    assert not [m for m in uac.received() if m.status == 503], "the 503 leaked to the caller\n" + ctx
+    assert uas1.wait() == 0, ctx
+    assert uas2.wait() == 0, ctx
+    assert len(by_first_line(uas1.received(), "INVITE ")) >= 1
+    assert len(by_first_line(uas2.received(), "INVITE ")) >= 1
+    assert by_first_line(uas2.received(), "BYE "), ctx
+    # the second target sees the same called number
+    assert by_first_line(uas2.received(), "INVITE sip:9123@"), ctx
+
+
+def test_huntstop_prevents_hunting(lab):
+    uac, uas1, uas2, rc, ctx = run_hunt(lab, "uas_503.xml", huntstop=True)
+    assert rc == 0, ctx
+    assert final_statuses(uac.received()) == [503], ctx
+    assert uas1.wait() == 0, ctx
+    uas2.stop()
+    assert not by_first_line(uas2.received(), "INVITE "), "huntstop did not stop the hunt\n" + ctx
+
+
+def test_404_when_no_dial_peer_matches(lab):
+    lab.start_core([DialPeer(200, "9T", lab.uas_port)])
+    uac = lab.uac(scenario="uac_final.xml", service="5551234")
+    rc = uac.run()
+    assert rc == 0, uac.report() + "\n" + lab.core.log_text()[-2000:]
+    assert final_statuses(uac.received()) == [404], uac.report()
+    assert lab.core_alive()
