@@ -81,6 +81,7 @@ check: deps
 	@$(MAKE) --no-print-directory docs-check
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory cli-tests
 	@$(MAKE) --no-print-directory e2e
 

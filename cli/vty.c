@@ -15,6 +15,7 @@
 #include "cli/grammar.h"
 #include "core/commit.h"
 #include "core/daemon.h"
+#include "sip/sip_runtime.h"
 
 const struct cli_mode_info cli_modes[MODE_COUNT] = {
 	[MODE_EXEC] = { "exec", NULL, MODE_EXEC },
@@ -460,7 +461,7 @@ int vty_exec(struct vty *v, const char *line_in)
 	}
 	if (!v->failed && is_cfg_cmd && !v->file) {
 		char err[512];
-		if (commit_apply(v->cfg, err, sizeof(err))) {
+		if (sip_runtime_check(v->cfg, err, sizeof(err)) || commit_apply(v->cfg, err, sizeof(err))) {
 			if (snap_ok) {
 				cfg_free(v->cfg);
 				*v->cfg = snap;

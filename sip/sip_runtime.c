@@ -131,6 +131,28 @@ static struct tls_policy *tls_for(const struct cfg_dial_peer *dp, const struct s
 	return NULL;
 }
 
+/* Inbound TLS: the certificate and checks for a client come from its
+ * `crypto signaling remote-addr` line when one matches, else the default. */
+static struct tls_policy *tls_server_for(const struct sockaddr_storage *remote)
+{
+	const struct cfg *c = R.cfg;
+	char key[96];
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < c->sipua.remote.n; i++) {
+		const struct cfg_remote_addr *ra = &c->sipua.remote.v[i];
+		if (!prefix_has(&ra->prefix, remote))
+			continue;
+		if (ra->sig.tls_profile[0]) {
+			snprintf(key, sizeof(key), "profile:%s", ra->sig.tls_profile);
+			return policy_get(key, cfg_tls_profile_find(c, ra->sig.tls_profile), NULL, NULL, false);
+		}
+		snprintf(key, sizeof(key), "remote:%zu", i);
+		return policy_get(key, NULL, ra->sig.trustpoint, ra->sig.client_vtp, ra->sig.cn_san_validate_server);
+	}
+	return NULL;
+}
+
 static int if_addr(const char *ifname, int family, struct sockaddr_storage *out)
 {
 	struct ifaddrs *ifa, *i;
@@ -211,6 +233,63 @@ static int listen_specs(const struct cfg *c, struct sip_listen_spec *v, int max,
 	return n;
 }
 
+/* Does the TLS policy an outbound leg to dp would use validate the server name? */
+static bool validates_server_name(const struct cfg *c, const struct cfg_dial_peer *dp,
+				  const struct sockaddr_storage *dst)
+{
+	const char *prof_tag = dp->vc_tls_profile;
+	const struct cfg_tenant *ten = dp->vc_tenant[0] ? cfg_tenant_find(c, dp->vc_tenant) : NULL;
+	if (!prof_tag[0] && ten && ten->tls_profile[0])
+		prof_tag = ten->tls_profile;
+	if (!prof_tag[0]) {
+		for (size_t i = 0; i < c->sipua.remote.n; i++) {
+			const struct cfg_remote_addr *ra = &c->sipua.remote.v[i];
+			if (!prefix_has(&ra->prefix, dst))
+				continue;
+			if (!ra->sig.tls_profile[0])
+				return ra->sig.cn_san_validate_server;
+			prof_tag = ra->sig.tls_profile;
+			break;
+		}
+	}
+	if (!prof_tag[0] && c->sipua.def_tls_profile[0])
+		prof_tag = c->sipua.def_tls_profile;
+	if (!prof_tag[0])
+		return c->sipua.def_tp.cn_san_validate_server;
+	const struct cfg_tls_profile *p = cfg_tls_profile_find(c, prof_tag);
+	return p && (p->cn_san_validate == CFG_CNSAN_SERVER || p->cn_san_validate == CFG_CNSAN_BIDIR);
+}
+
+int sip_runtime_check(const struct cfg *c, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < c->dial_peers.n; i++) {
+		const struct cfg_dial_peer *dp = &c->dial_peers.v[i];
+		enum cfg_transport tr = dp->session_transport;
+		const struct cfg_tenant *ten = dp->vc_tenant[0] ? cfg_tenant_find(c, dp->vc_tenant) : NULL;
+		if (!tr && ten)
+			tr = ten->session_transport;
+		if (!tr)
+			tr = c->voice.sip.session_transport;
+		if (tr != CFG_TRANSPORT_TLS || dp->shutdown)
+			continue;
+		if (dp->target.kind != CFG_TARGET_IPV4 && dp->target.kind != CFG_TARGET_IPV6)
+			continue;
+		struct sockaddr_storage dst;
+		if (sip_addr_parse(dp->target.host, dp->target.port ? dp->target.port : 5061, &dst))
+			continue;
+		if (validates_server_name(c, dp, &dst)) {
+			char t[CFG_TARGET_LEN + 16];
+			snprintf(err, errsz,
+				 "dial-peer %u: session target %s is an IP address, but its TLS policy has "
+				 "cn-san-validate server: a certificate name cannot be checked against an address; "
+				 "use session target dns:NAME",
+				 dp->tag, cfg_target_str(&dp->target, t, sizeof(t)));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 {
 	struct sip_listen_spec specs[32];
@@ -249,6 +328,7 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 	if (!srv && c->voice.present && !c->sipua.no_tls && R.server_err[0])
 		log_msg(4, "SIP", "TLS_POLICY", "inbound TLS not available: %s", R.server_err);
 	sip_transport_set_tls_server(srv);
+	sip_transport_set_tls_server_for(tls_server_for);
 	tls_policy_unref(R.server);
 	R.server = srv;
 	sip_transport_set_timers(c->sipua.aging_tls_min ? c->sipua.aging_tls_min * 60 : 0,

@@ -22,6 +22,11 @@ void sip_runtime_stop(void);
  * then (listeners that could not open, a TLS policy that cannot be built). */
 int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz);
 
+/* Checks that refuse a configuration typed interactively (at boot they are
+ * only reported): e.g. an IP-address session target whose TLS policy must
+ * validate the server's name.  0, or -EINVAL with the reason in err. */
+int sip_runtime_check(const struct cfg *c, char *err, size_t errsz);
+
 struct route_table *sip_runtime_routes(void);
 struct route_state *sip_runtime_route_state(void);
 /* The TLS policy used for inbound TLS, or NULL (no trustpoint configured). */

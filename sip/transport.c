@@ -283,6 +283,11 @@ void sip_transport_set_tls_server(struct tls_policy *p)
 	T.tls_server = p;
 }
 
+void sip_transport_set_tls_server_for(sip_tls_server_for_fn fn)
+{
+	T.tls_server_for = fn;
+}
+
 void sip_transport_set_timers(int aging_sec, int establish_sec, bool reuse_inbound)
 {
 	T.aging_sec = aging_sec > 0 ? aging_sec : 5 * 60;

@@ -67,6 +67,10 @@ void sip_transport_fini(void);
 int sip_transport_listen(const struct sip_listen_spec *specs, int n, char *err, size_t errsz);
 /* Server-side TLS policy for new inbound TLS connections (borrowed, refcounted by caller). */
 void sip_transport_set_tls_server(struct tls_policy *p);
+/* Optional: choose the server policy by the client's address (crypto signaling
+ * remote-addr); NULL from it means the default set above. */
+typedef struct tls_policy *(*sip_tls_server_for_fn)(const struct sockaddr_storage *remote);
+void sip_transport_set_tls_server_for(sip_tls_server_for_fn fn);
 void sip_transport_set_timers(int aging_sec, int establish_sec, bool reuse_inbound);
 
 /* Queue data for dst.  0 when sent or queued; a connect/handshake failure

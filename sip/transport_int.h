@@ -24,6 +24,7 @@ struct sip_transport_state {
 	struct sip_conn *conns;
 	uint32_t next_id;
 	struct tls_policy *tls_server;   /* borrowed */
+	sip_tls_server_for_fn tls_server_for;
 	int aging_sec, establish_sec;
 	bool reuse_inbound;
 	struct sip_transport_stats stats;

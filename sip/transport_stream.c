@@ -381,10 +381,13 @@ void sip_stream_accept_cb(void *arg, uint32_t events)
 		socklen_t ll = sizeof(c->local);
 		getsockname(fd, (struct sockaddr *)&c->local, &ll);
 		if (l->proto == SIP_PROTO_TLS) {
-			if (!T.tls_server || tls_session_new(T.tls_server, true, fd, NULL, &c->tls)) {
+			struct tls_policy *pol = T.tls_server_for ? T.tls_server_for(&ss) : NULL;
+			if (!pol)
+				pol = T.tls_server;
+			if (!pol || tls_session_new(pol, true, fd, NULL, &c->tls)) {
 				char la[80], ra[80];
 				T.stats.tls_server_hs_failures++;
-				const char *why = T.tls_server ? "cannot create a TLS session" : "no trustpoint configured for TLS (crypto signaling default trustpoint)";
+				const char *why = pol ? "cannot create a TLS session" : "no trustpoint configured for TLS (crypto signaling default trustpoint)";
 				log_msg(2, "SIP", "TLS_HANDSHAKE_FAILED",
 					"Reason: %s, Connection ID: %u, local address : %s and remote address : %s", why,
 					c->id, sip_addr_str(&c->local, la, sizeof(la)), sip_addr_str(&c->remote, ra, sizeof(ra)));
@@ -392,7 +395,7 @@ void sip_stream_accept_cb(void *arg, uint32_t events)
 				conn_close(c, -ECONNABORTED, why);
 				continue;
 			}
-			c->policy = T.tls_server;
+			c->policy = pol;
 			tls_session_set_id(c->tls, c->id);
 			c->state = C_HANDSHAKE;
 		} else

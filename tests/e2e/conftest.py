@@ -140,3 +140,166 @@ def tollgate(tmp_path):
     f = Factory(tmp_path)
     yield f
     f.close()
+
+
+# ---------------------------------------------------------------------------
+# TLS tests (tests/e2e/test_tls_*.py): a private test PKI, background peers
+# (gnutls-serv, openssl s_server, dnsmasq, kamailio) stopped by pid, and
+# parsers for `show sip-ua connections tcp tls detail`.
+
+import re as _re
+
+
+@pytest.fixture(scope="session")
+def tls_pki(tmp_path_factory):
+    """The test PKI (tests/pki/gen-test-pki.sh) in a directory of this session, plus
+    other-leaf-cert.pem / other-leaf-key.pem: a leaf "otherleaf.test.example" signed
+    by ca-other (the unrelated root), sent with ca-other.pem as other-leaf-chain.pem."""
+    d = tmp_path_factory.mktemp("tls-pki")
+    subprocess.run(["sh", str(ROOT / "tests/pki/gen-test-pki.sh"), str(d)], check=True,
+                   stdout=subprocess.DEVNULL, timeout=120)
+    tmpl = d / "other-leaf.tmpl"
+    tmpl.write_text('cn = "otherleaf.test.example"\norganization = "Other Test"\nserial = 0x3001\n'
+                    'dns_name = "otherleaf.test.example"\nip_address = "127.0.0.1"\n'
+                    "tls_www_server\ntls_www_client\nsigning_key\nencryption_key\n"
+                    "expiration_days = 825\n")
+    subprocess.run(["certtool", "--generate-privkey", "--key-type=rsa", "--bits=2048",
+                    "--outfile", str(d / "other-leaf-key.pem")], check=True, capture_output=True,
+                   timeout=60)
+    subprocess.run(["certtool", "--generate-certificate", "--load-privkey", str(d / "other-leaf-key.pem"),
+                    "--template", str(tmpl), "--load-ca-certificate", str(d / "ca-other.pem"),
+                    "--load-ca-privkey", str(d / "ca-other-key.pem"),
+                    "--outfile", str(d / "other-leaf-cert.pem")], check=True, capture_output=True,
+                   timeout=60)
+    pem = (d / "other-leaf-cert.pem").read_text()
+    pem = pem[pem.index("-----BEGIN"):]
+    (d / "other-leaf-cert.pem").write_text(pem)
+    (d / "other-leaf-chain.pem").write_text(pem + (d / "ca-other.pem").read_text())
+    return d
+
+
+class BgProcs:
+    """Background helper processes of one test, each in its own session, stopped by
+    pid (SIGTERM, then SIGKILL) at teardown in reverse order of start."""
+
+    def __init__(self, tmp):
+        self.tmp = Path(tmp)
+        self.procs = []
+
+    def start(self, name, argv, cwd=None, env=None):
+        log = self.tmp / f"{name}.log"
+        f = open(log, "ab")
+        p = subprocess.Popen([str(a) for a in argv], stdin=subprocess.DEVNULL, stdout=f,
+                             stderr=subprocess.STDOUT, cwd=str(cwd or self.tmp),
+                             start_new_session=True, env=env)
+        f.close()
+        p.name = name
+        p.logfile = log
+        self.procs.append(p)
+        return p
+
+    def log(self, p):
+        return p.logfile.read_text(errors="replace") if p.logfile.exists() else ""
+
+    def stop(self, p, timeout=5):
+        if p.poll() is None:
+            try:
+                p.send_signal(signal.SIGTERM)
+                p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=5)
+            except ProcessLookupError:
+                pass
+
+    def close(self):
+        for p in reversed(self.procs):
+            self.stop(p)
+
+
+@pytest.fixture
+def bg(tmp_path):
+    b = BgProcs(tmp_path)
+    yield b
+    b.close()
+
+
+def wait_tcp_listen(port, host="127.0.0.1", timeout=5.0, proc=None):
+    """Wait until a TCP connect to host:port succeeds (bounded)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc is not None and proc.poll() is not None:
+            return False
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.settimeout(0.5)
+            try:
+                s.connect((host, port))
+                return True
+            except OSError:
+                pass
+        time.sleep(0.05)
+    return False
+
+
+def tls_client(argv, timeout=15):
+    """Run gnutls-cli / openssl s_client (stdin closed: one handshake, then exit);
+    returns (returncode, stdout+stderr)."""
+    try:
+        r = subprocess.run([str(a) for a in argv], stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, errors="replace", timeout=timeout)
+        return r.returncode, r.stdout + r.stderr
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"") + (e.stderr or b"")
+        return -1, out.decode(errors="replace") if isinstance(out, bytes) else str(out)
+
+
+def tls_detail(core):
+    """`show sip-ua connections tcp tls detail` as text."""
+    return core.sh("terminal length 0", "show sip-ua connections tcp tls detail").stdout
+
+
+def tls_failed_handshakes(core):
+    """Rows of the "Last Failed TLS Handshakes" table: dicts with direction, local,
+    remote, reason."""
+    text = tls_detail(core)
+    rows = []
+    sect = False
+    for line in text.splitlines():
+        if "Last Failed TLS Handshakes" in line:
+            sect = True
+            continue
+        if sect and line.startswith("----"):
+            break
+        if not sect:
+            continue
+        m = _re.match(r"^\s+\w{3} [ \d]\d \d\d:\d\d:\d\d\s+(\d+)\s+(inbound|outbound)\s+(\S+)\s+(\S+)\s+(.*)$",
+                      line)
+        if m:
+            rows.append({"id": int(m.group(1)), "direction": m.group(2), "local": m.group(3),
+                         "remote": m.group(4), "reason": m.group(5).strip()})
+    return rows
+
+
+def tls_counters(core):
+    """{'client': N, 'server': N} TLS handshake failure counters."""
+    text = core.sh("show sip-ua connections tcp tls brief").stdout
+    out = {}
+    for k in ("client", "server"):
+        m = _re.search(rf"TLS {k} handshake failures\s*:\s*(\d+)", text)
+        out[k] = int(m.group(1)) if m else None
+    return out
+
+
+def handshake_failures_logged(core, remote_port=None, local_port=None):
+    """Reasons of the %SIP-2-TLS_HANDSHAKE_FAILED lines in the core's log (optionally
+    only those with that remote / local port)."""
+    out = []
+    for m in _re.finditer(r"%SIP-2-TLS_HANDSHAKE_FAILED: Reason: (.*), Connection ID: (\d+), "
+                          r"local address : ([\d.]+):(\d+) and remote address : ([\d.]+):(\d+)",
+                          core.log_text()):
+        if remote_port is not None and int(m.group(6)) != remote_port:
+            continue
+        if local_port is not None and int(m.group(4)) != local_port:
+            continue
+        out.append(m.group(1))
+    return out

@@ -527,3 +527,58 @@ def final_statuses(msgs):
     """Final (>= 200) statuses of INVITE responses among msgs."""
     return [m.status for m in msgs
             if not m.is_request and m.cseq_method == "INVITE" and m.status >= 200]
+
+
+def parse_sip_stats(text):
+    """`show sip-ua statistics` as a dict:
+    ("class", "Success (2xx)") -> (in, out); ("code", 200) -> (in, out);
+    ("method", "Invite") -> (in, out); ("drop", "untrusted source (toll fraud)") -> n;
+    ("calls", "total") -> n."""
+    out = {}
+    section = None
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        if "Response Statistics" in s:
+            section = "resp"
+        elif "Total Traffic" in s:
+            section = "traffic"
+        elif s.startswith("Dropped Messages"):
+            section = "drop"
+        elif s == "Calls":
+            section = "calls"
+        elif s.startswith("By response code"):
+            section = "code"
+        elif section == "resp":
+            m = re.match(r"(.+?)\s*:\s*(\d+)/(\d+)$", s)
+            if m:
+                out[("class", m.group(1))] = (int(m.group(2)), int(m.group(3)))
+        elif section == "code":
+            m = re.match(r"(\d{3})\s.*?(\d+)/(\d+)$", s)
+            if m:
+                out[("code", int(m.group(1)))] = (int(m.group(2)), int(m.group(3)))
+        elif section == "traffic":
+            for name, i, o in re.findall(r"([A-Za-z]+) (\d+)/(\d+)", s):
+                out[("method", name)] = (int(i), int(o))
+        elif section in ("drop", "calls"):
+            m = re.match(r"(.+?)\s*:\s*(\d+)$", s)
+            if m:
+                out[(section, m.group(1))] = int(m.group(2))
+    return out
+
+
+def sip_stats(core):
+    """Parsed `show sip-ua statistics`, or None when the command does not exist."""
+    t = show_if_exists(core, "show sip-ua statistics")
+    return None if t is None else parse_sip_stats(t)
+
+
+def call_legs(core):
+    """(total, uac, uas) from `show sip-ua calls`, or None when the command does not exist."""
+    t = show_if_exists(core, "show sip-ua calls")
+    if t is None:
+        return None
+    m = re.search(r"Total SIP call legs:\s*(\d+), User Agent Client:\s*(\d+), User Agent Server:\s*(\d+)", t)
+    assert m, t
+    return tuple(int(x) for x in m.groups())

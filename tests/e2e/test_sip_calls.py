@@ -8,10 +8,12 @@ dial-peer (destination-pattern 9T -> the UAS), and bounds every sipp run
 (-m, -timeout/-recv_timeout and a subprocess timeout).
 """
 import re
+import time
 
 import pytest
 
-from sipphelp import DialPeer, by_first_line, lab, show_if_exists  # noqa: F401 (lab is a fixture)
+from sipphelp import (DialPeer, by_first_line, call_legs, lab, show_if_exists,  # noqa: F401 (lab: fixture)
+                      sip_stats)
 
 
 def one_peer(lab, transport=None):
@@ -61,9 +63,19 @@ def test_basic_call_udp(lab):
     assert len(by_first_line(uas.received(), "BYE ")) == 10
     assert_topology_hidden(uac, uas, lab)
     assert lab.core_alive()
-    calls = show_if_exists(lab.core, "show sip-ua calls")
-    if calls is not None:  # no call left behind
-        assert "9123" not in calls, calls
+    assert_calls_done(lab.core, total=10)
+
+
+def assert_calls_done(core, total):
+    """`show sip-ua statistics` counted the calls, none failed, none is left."""
+    st = sip_stats(core)
+    if st is not None:
+        assert st[("calls", "total")] == total, st
+        assert st[("calls", "failed")] == 0, st
+        assert st[("calls", "active")] == 0, st
+    legs = call_legs(core)
+    if legs is not None:
+        assert legs == (0, 0, 0), core.sh("show sip-ua calls").stdout
 
 
 def test_basic_call_tcp(lab):
@@ -80,6 +92,7 @@ def test_basic_call_tcp(lab):
     assert all(m.transport == "TCP" for m in uas.messages())
     assert all("SIP/2.0/TCP" in m.header("Via") for m in invs), invs[0].text
     assert_topology_hidden(uac, uas, lab)
+    assert_calls_done(lab.core, total=10)
 
 
 def test_cancel(lab):
@@ -178,3 +191,67 @@ def test_load_200_calls_20cps(lab):
     assert uac.successful() == 200 and uac.failed() == 0, uac.stats()
     assert uas.successful() == 200, uas.stats()
     assert lab.core_alive()
+    assert_calls_done(lab.core, total=200)
+
+
+def wait_legs(core, want, timeout=5.0):
+    end = time.monotonic() + timeout
+    legs = None
+    while time.monotonic() < end:
+        legs = call_legs(core)
+        if legs == want:
+            return legs
+        time.sleep(0.1)
+    return legs
+
+
+def test_show_calls_during_a_call(lab):
+    """While a call is up, `show sip-ua calls` shows both legs (A leg with the
+    caller's Call-ID, B leg on dial-peer 200 with Tollgate's own Call-ID);
+    afterwards none, and `show sip-ua statistics` counted the requests."""
+    lab.start_core(one_peer(lab))
+    if show_if_exists(lab.core, "show sip-ua calls") is None:
+        pytest.skip("show sip-ua calls does not exist yet")
+    uas = lab.uas()
+    uac = lab.uac(extra=["-d", "3000"])
+    uac.start()
+    assert wait_legs(lab.core, (2, 1, 1)) == (2, 1, 1), lab.core.sh("show sip-ua calls").stdout
+    out = lab.core.sh("show sip-ua calls").stdout
+    uac_part, uas_part = out.split("SIP UAS CALL INFO")
+    assert uac.wait() == 0, uac.report()
+    assert uas.wait() == 0, uas.report()
+    a_callid = by_first_line(uac.sent(), "INVITE ")[0].call_id
+    b_callid = by_first_line(uas.received(), "INVITE ")[0].call_id
+    assert re.search(rf"SIP Call ID\s*: {re.escape(a_callid)}$", uas_part, re.M), out
+    assert re.search(rf"SIP Call ID\s*: {re.escape(b_callid)}$", uac_part, re.M), out
+    for part in (uac_part, uas_part):
+        assert "STATE_ACTIVE" in part, out
+        assert re.search(r"Called Number\s*: 9123$", part, re.M), out
+    assert re.search(r"Dial-peer\s*: 200$", uac_part, re.M), out
+    assert re.search(rf"Destn SIP Req Addr:Port : \[127\.0\.0\.1\]:{lab.uas_port}$", uac_part, re.M), out
+    assert re.search(rf"Destn SIP Req Addr:Port : \[127\.0\.0\.1\]:{lab.uac_port}$", uas_part, re.M), out
+    assert wait_legs(lab.core, (0, 0, 0)) == (0, 0, 0)
+    st = sip_stats(lab.core)
+    if st is not None:
+        assert st[("calls", "total")] == 1 and st[("calls", "active")] == 0, st
+        assert st[("method", "Invite")] == (1, 1), st
+        assert st[("method", "Ack")] == (1, 1), st
+        assert st[("method", "Bye")] == (1, 1), st
+
+
+@pytest.mark.xfail(strict=True, reason="responses to in-dialog requests (the 200 for a BYE "
+                   "relayed to the callee) are not counted as inbound in show sip-ua statistics")
+def test_statistics_count_bye_response(lab):
+    """One call hung up by the caller: Tollgate receives 180, 200 (INVITE) and 200
+    (BYE) from the callee, and sends 100, 180, 200 (INVITE), 200 (BYE) to the caller."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas()
+    uac = lab.uac()
+    assert uac.run() == 0, uac.report()
+    assert uas.wait() == 0, uas.report()
+    st = sip_stats(lab.core)
+    if st is None:
+        pytest.skip("show sip-ua statistics does not exist yet")
+    assert st[("class", "Informational (1xx)")] == (1, 2), st
+    assert st[("code", 200)] == (2, 2), st
+    assert st[("class", "Success (2xx)")] == (2, 2), st

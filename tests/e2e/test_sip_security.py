@@ -10,21 +10,25 @@ import time
 import warnings
 
 from sipphelp import (DialPeer, by_first_line, final_statuses, lab, options_ping,  # noqa: F401
-                      show_if_exists, sip_request, status_of, udp_exchange)
+                      show_if_exists, sip_request, sip_stats, status_of, udp_exchange)
 
 UNTRUSTED = "127.0.0.2"
 
 
-def untrusted_counted(core, minimum=1):
-    """Check `show sip-ua statistics` counts the refusal, when the command exists."""
-    out = show_if_exists(core, "show sip-ua statistics")
-    if out is None:
+def untrusted_counted(core, answered_403):
+    """`show sip-ua statistics` counts the refusal (when the command exists)."""
+    st = sip_stats(core)
+    if st is None:
         warnings.warn("`show sip-ua statistics` does not exist yet: untrusted counter not checked")
         return
-    lines = [ln for ln in out.splitlines() if re.search(r"untrusted|toll", ln, re.I)]
-    assert lines, f"no untrusted counter in show sip-ua statistics:\n{out}"
-    nums = [int(n) for ln in lines for n in re.findall(r"\b(\d+)\b", ln)]
-    assert any(n >= minimum for n in nums), f"untrusted refusal not counted:\n{out}"
+    dropped = st[("drop", "untrusted source (toll fraud)")]
+    n403 = st[("drop", "untrusted INVITEs answered 403")]
+    assert dropped >= 1, st
+    if answered_403:
+        assert n403 >= 1 and st[("code", 403)][1] >= 1, st
+    else:
+        assert n403 == 0, st
+    assert st[("calls", "total")] == 0, st
 
 
 def test_untrusted_invite_silently_discarded(lab):
@@ -39,7 +43,7 @@ def test_untrusted_invite_silently_discarded(lab):
     assert not by_first_line(uas.received(), "INVITE "), "an untrusted INVITE was routed"
     log = lab.core.sh("show logging").stdout
     assert re.search(r"UNTRUSTED.*127\.0\.0\.2", log), log[-2000:]
-    untrusted_counted(lab.core)
+    untrusted_counted(lab.core, answered_403=False)
     # a trusted source still gets through the same core
     assert options_ping(lab.sip_port) == 200
 
@@ -54,7 +58,7 @@ def test_untrusted_invite_403_without_silent_discard(lab):
     assert final_statuses(uac.received()) == [403], uac.report()
     uas.stop()
     assert not by_first_line(uas.received(), "INVITE "), "an untrusted INVITE was routed"
-    untrusted_counted(lab.core)
+    untrusted_counted(lab.core, answered_403=True)
 
 
 def test_options_outside_dialog(lab):
