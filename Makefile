@@ -49,6 +49,29 @@ $(B)/bench/bench_route: tests/bench/bench_route.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_CORE)
 
+# SRTP micro benchmark (not a test): protect+unprotect pairs/s, AES_CM_128_HMAC_SHA1_80 and AEAD_AES_128_GCM
+$(B)/bench/srtp_bench: tests/bench/srtp_bench.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_CORE)
+
+# media relay load generator (not a test): N G.711 streams at 50 pps through the relay thread,
+# loss and relay CPU per packet (`relay_load -n 1000 -s 10`; -b bidirectional, -t threads)
+$(B)/bench/relay_load: tests/bench/relay_load.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_CORE)
+
+# idle TLS connection holder for `make bench` (memory per connection): GnuTLS client, epoll
+$(B)/bench/tls_hold: tests/bench/tls_hold.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs gnutls)
+
+# `make bench` (not part of `make check`; about 6-8 minutes, loopback only): SIP/TLS call rate
+# of Tollgate vs a kamailio TLS proxy, route index, 10,000 dial-peers loaded, memory per idle
+# TLS connection; prints the comparison and writes $(B)/bench/report.txt.  BENCH_RATES,
+# BENCH_DURATION, BENCH_CONNS, BENCH_ONLY=sip,route,load,tls narrow it (tests/bench/bench.py).
+bench: all $(B)/bench/bench_route $(B)/bench/tls_hold
+	@timeout 900 /usr/bin/python3 tests/bench/bench.py --build $(B)
+
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_OBJS  := $(LIB_SRCS:%.c=$(B)/asan/obj/%.o)
 $(B)/asan/obj/%.o: %.c $(wildcard */*.h)
@@ -110,10 +133,11 @@ install: all
 clean:
 	rm -rf $(B)
 
-# libFuzzer target for the SIP message format (sip/msg*.c sip/uri*.c sip/hdr*.c),
-# built with clang against those sources only.  `make fuzz` runs it for 60 s,
-# `make fuzz-smoke` (called by make check) for 30 s; new inputs go to
-# build/fuzz/corpus, crashes to build/fuzz/crash-*, the seeds stay in tests/fuzz.
+# libFuzzer targets for the SIP message format (sip/msg*.c sip/uri*.c sip/hdr*.c)
+# and the SDP format (media/sdp*.c), each built with clang against its sources
+# only.  `make fuzz` runs each for 60 s, `make fuzz-smoke` (called by make check)
+# each for 15 s; new inputs go to build/fuzz/corpus/NAME, crashes to
+# build/fuzz/crash-*, the seeds stay in tests/fuzz/corpus/NAME.
 FUZZ_SIP_SRCS := tests/fuzz/fuzz_sipmsg.c $(wildcard sip/msg*.c sip/uri*.c sip/hdr*.c) core/buf.c
 FUZZ_FLAGS    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -I. -g -O1 \
                  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -123,11 +147,22 @@ $(B)/fuzz/fuzz_sipmsg: $(FUZZ_SIP_SRCS) $(wildcard sip/msg*.h sip/uri.h core/buf
 	@mkdir -p $(dir $@) $(B)/fuzz/corpus/sipmsg
 	clang $(FUZZ_FLAGS) -o $@ $(FUZZ_SIP_SRCS)
 
-fuzz: $(B)/fuzz/fuzz_sipmsg
+FUZZ_SDP_SRCS := tests/fuzz/fuzz_sdp.c $(wildcard media/sdp*.c) core/buf.c
+FUZZ_SDP_RUN   = $(B)/fuzz/fuzz_sdp -rss_limit_mb=2048 -artifact_prefix=$(B)/fuzz/ \
+                 $(B)/fuzz/corpus/sdp tests/fuzz/corpus/sdp
+$(B)/fuzz/fuzz_sdp: $(FUZZ_SDP_SRCS) $(wildcard media/sdp*.h core/buf.h)
+	@mkdir -p $(dir $@) $(B)/fuzz/corpus/sdp
+	clang $(FUZZ_FLAGS) -o $@ $(FUZZ_SDP_SRCS)
+
+fuzz: $(B)/fuzz/fuzz_sipmsg $(B)/fuzz/fuzz_sdp
 	$(FUZZ_RUN) -max_total_time=60
+	$(FUZZ_SDP_RUN) -max_total_time=60
 
 .PHONY: fuzz-smoke
-fuzz-smoke: $(B)/fuzz/fuzz_sipmsg
-	@$(FUZZ_RUN) -max_total_time=30 2>$(B)/fuzz/smoke.log || \
+fuzz-smoke: $(B)/fuzz/fuzz_sipmsg $(B)/fuzz/fuzz_sdp
+	@$(FUZZ_RUN) -max_total_time=15 2>$(B)/fuzz/smoke.log || \
 		{ tail -n 40 $(B)/fuzz/smoke.log; exit 1; }
 	@grep -o 'Done [0-9]* runs in [0-9]* second(s)' $(B)/fuzz/smoke.log | sed 's/^/fuzz: sipmsg: /'
+	@$(FUZZ_SDP_RUN) -max_total_time=15 2>$(B)/fuzz/smoke-sdp.log || \
+		{ tail -n 40 $(B)/fuzz/smoke-sdp.log; exit 1; }
+	@grep -o 'Done [0-9]* runs in [0-9]* second(s)' $(B)/fuzz/smoke-sdp.log | sed 's/^/fuzz: sdp: /'

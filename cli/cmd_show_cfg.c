@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/vty.h"
 #include "core/config.h"
+#include "sip/keepalive.h"
 
 #define H_SHOW "Show running system information\n"
 #define H_DP "Dial Plan Mapping Table for, e.g. VoIP Peers\n" \
@@ -73,8 +74,8 @@ CLI_CMD(show_dp_summary, MODE_EXEC, CLI_F_PIPE,
 		row_put(&r, COL_PREF, num);
 		row_put(&r, COL_THRU, "syst");
 		row_put(&r, COL_TARGET, cfg_target_str(&d->target, tgt, sizeof(tgt)));
-		if (d->keepalive)
-			row_put(&r, COL_KEEP, "active");
+		if (d->keepalive) /* busyout while OPTIONS go unanswered, else active */
+			row_put(&r, COL_KEEP, keepalive_state(d->tag) == KEEPALIVE_BUSYOUT ? "busyout" : "active");
 		vty_out(vty, "%s\n", r.s);
 	}
 	return CLI_OK;
@@ -131,6 +132,14 @@ CLI_CMD(show_dp_tag, MODE_EXEC, CLI_F_PIPE,
 			d->keepalive_profile);
 	else
 		vty_out(vty, "        options-keepalive = enabled, profile = default,\n");
+	struct keepalive_info ka;
+	if (d->keepalive && keepalive_get(d->tag, &ka) == 0)
+		vty_out(vty, "        options-keepalive state = %s, up-interval = %u, down-interval = %u, "
+			"retry = %u, failures = %u, sent = %lu, answered = %lu, last = `%s',\n",
+			keepalive_state_str(ka.state), ka.up_interval, ka.down_interval, ka.retry,
+			ka.failures, ka.sent, ka.answered, ka.last);
+	else if (d->keepalive)
+		vty_out(vty, "        options-keepalive state = idle (not probed),\n");
 	vty_out(vty, "        tgrp = `%s', trunk-context = `%s',\n", d->tgrp, d->trunk_context);
 	vty_out(vty, "        voice-class codec = %s, codec = %s,\n", or_none(d->vc_codec),
 		d->codec > CFG_CODEC_NONE && d->codec < CFG_CODEC_COUNT

@@ -107,8 +107,23 @@ static void print_leg(void *arg, const struct b2bua_call_info *ci)
 		snprintf(dur, sizeof(dur), "not connected");
 	}
 	vty_out(vty, "   Duration                : %s\n", dur);
-	vty_out(vty, "   Number of Media Streams : 0\n");
+	const struct media_leg_info *mi = &l->media;
+	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
+	vty_out(vty, "   Number of Media Streams : %d\n", mi->active ? 1 : 0);
 	vty_out(vty, "   Media Mode              : flow-through\n");
+	if (mi->active || mi->local.ss_family) {
+		vty_out(vty, "   Media Stream 1\n");
+		vty_out(vty, "     State of the stream      : %s\n", mi->active ? "STREAM_ACTIVE" : "STREAM_IDLE");
+		vty_out(vty, "     Negotiated Codec         : %s\n", mi->codec[0] ? mi->codec : "n/a");
+		vty_out(vty, "     Media Source IP Addr:Port: [%s]:%u\n", host_str(&mi->local, la, sizeof(la)),
+			(unsigned)sip_addr_port(&mi->local));
+		vty_out(vty, "     Media Dest IP Addr:Port  : [%s]:%u\n", host_str(&mi->remote, ra, sizeof(ra)),
+			(unsigned)sip_addr_port(&mi->remote));
+		vty_out(vty, "     Local Crypto Suite       : %s\n", mi->srtp ? mi->local_suite : "none (RTP)");
+		vty_out(vty, "     Remote Crypto Suite      : %s\n", mi->srtp ? mi->remote_suite : "none (RTP)");
+		vty_out(vty, "     Packets rx/tx            : %llu/%llu\n", (unsigned long long)mi->rx_packets,
+			(unsigned long long)mi->tx_packets);
+	}
 	vty_out(vty, "   Options-Ping    ENABLED:NO    ACTIVE:NO\n");
 }
 
@@ -174,10 +189,14 @@ static void print_active_leg(struct vty *vty, const struct b2bua_call_info *ci,
 	vty_out(vty, "%X : %u %s.%u +%ld pid:%u %s %s %s\n", (unsigned)ci->id, leg_no, when,
 		leg_no, setup_ms, (unsigned)l->dial_peer, l->answer ? "Answer" : "Originate",
 		nz(l->answer ? l->calling : l->called), leg_state(ci->state));
-	vty_out(vty, " dur %02ld:%02ld:%02ld tx:0/0 rx:0/0 dscp:0 media:0\n", dur / 3600,
-		dur % 3600 / 60, dur % 60);
-	vty_out(vty, " IP %s:%u SRTP: off rtt:0ms pl:0/0ms lost:0/0/0 delay:0/0/0ms n/a TextRelay: off\n",
-		host_str(&l->remote, h, sizeof(h)), (unsigned)sip_addr_port(&l->remote));
+	const struct media_leg_info *mi = &l->media;
+	vty_out(vty, " dur %02ld:%02ld:%02ld tx:%llu/%llu rx:%llu/%llu dscp:0 media:0\n", dur / 3600,
+		dur % 3600 / 60, dur % 60, (unsigned long long)mi->tx_packets, (unsigned long long)mi->tx_bytes,
+		(unsigned long long)mi->rx_packets, (unsigned long long)mi->rx_bytes);
+	vty_out(vty, " IP %s:%u SRTP: %s rtt:0ms pl:0/0ms lost:%llu/0/0 delay:0/0/0ms %s TextRelay: off\n",
+		host_str(&l->remote, h, sizeof(h)), (unsigned)sip_addr_port(&l->remote), mi->srtp ? "on" : "off",
+		(unsigned long long)(mi->auth_fail + mi->replay_fail + mi->dropped),
+		mi->codec[0] ? mi->codec : "n/a");
 }
 
 static void print_active(void *arg, const struct b2bua_call_info *ci)

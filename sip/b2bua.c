@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/buf.h"
 #include "core/dns.h"
 #include "core/log.h"
 #include "sip/b2bua_int.h"
+#include "sip/peer_dest.h"
 #include "sip/sipdebug.h"
 
 struct b2bua_stats g_b2bua_stats;
@@ -141,6 +143,7 @@ void call_end(struct call *c)
 	if (c->dq)
 		dns_cancel(c->dq);
 	free(c->tv);
+	media_call_free(c->media);
 	dlg_free_relays(c);
 	sip_transport_forget(c);
 	leg_free(&c->a);
@@ -162,8 +165,39 @@ static void contact_value(const struct sip_dest *d, const char *user, char *out,
 		 d->proto == SIP_PROTO_UDP ? "" : ";transport=", d->proto == SIP_PROTO_UDP ? "" : sip_proto_name(d->proto));
 }
 
+static void send_response_x(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
+			    const char *to_tag, const struct sip_msg *from_resp,
+			    const struct sip_dest *contact_for, const struct buf *body);
+
 void send_response(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
 		   const char *to_tag, const struct sip_msg *from_resp, const struct sip_dest *contact_for)
+{
+	send_response_x(t, req, code, reason, to_tag, from_resp, contact_for, NULL);
+}
+
+void send_response_body(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
+			const char *to_tag, const struct sip_msg *from_resp, const struct sip_dest *contact_for,
+			const struct buf *body)
+{
+	send_response_x(t, req, code, reason, to_tag, from_resp, contact_for, body);
+}
+
+int call_media(struct call *c, int from, const struct sip_msg *m, struct buf *out, char *reason, size_t rsz)
+{
+	if (!m->body_len)
+		return 0;
+	if (!c->media || !m->content_type || strncasecmp(m->content_type, "application/sdp", 15)) {
+		buf_append(out, m->body, m->body_len);
+		return 0;
+	}
+	if (media_pending_from(c->media) == 1 - from)
+		return media_answer(c->media, from, m->body, m->body_len, out, reason, rsz);
+	return media_offer(c->media, from, m->body, m->body_len, out, reason, rsz);
+}
+
+static void send_response_x(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
+			    const char *to_tag, const struct sip_msg *from_resp,
+			    const struct sip_dest *contact_for, const struct buf *body)
 {
 	struct sip_msg *r = NULL;
 	if (!t || sip_msg_new_response(&r, req, code, reason, to_tag))
@@ -180,7 +214,10 @@ void send_response(struct sip_txn *t, const struct sip_msg *req, int code, const
 		for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
 			for (size_t i = 0; i < sip_msg_hdr_count(from_resp, keep[k]); i++)
 				sip_msg_hdr_add(r, keep[k], sip_msg_hdr(from_resp, keep[k], i));
-		if (from_resp->body_len)
+		if (body) {
+			if (body->len)
+				sip_msg_set_body(r, body->p, body->len, from_resp->content_type);
+		} else if (from_resp->body_len)
 			sip_msg_set_body(r, from_resp->body, from_resp->body_len, from_resp->content_type);
 	}
 	if (code >= 200 && req->method == SIP_METHOD_OPTIONS)
@@ -272,7 +309,12 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 		if (resp->to && resp->to->tag)
 			snprintf(c->b.remote_tag, sizeof(c->b.remote_tag), "%s", resp->to->tag);
 		c->state = CS_EARLY;
-		send_response(c->a_txn, c->a_invite, code, resp->reason, c->a.local_tag, resp, &c->a.dest);
+		struct buf sdp = BUF_INIT;
+		char why[200];
+		if (call_media(c, 1, resp, &sdp, why, sizeof(why)))
+			buf_reset(&sdp); /* early media we cannot anchor: ringing without it */
+		send_response_body(c->a_txn, c->a_invite, code, resp->reason, c->a.local_tag, resp, &c->a.dest, &sdp);
+		buf_free(&sdp);
 		return;
 	}
 	if (code < 300) {
@@ -334,9 +376,35 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 			call_end(c);
 			return;
 		}
+		struct buf sdp = BUF_INIT;
+		char why[200];
+		int mst = call_media(c, 1, resp, &sdp, why, sizeof(why));
+		if (mst) {
+			/* the answer cannot be used (SRTP required, no port ...): end the B leg */
+			log_msg(4, "MEDIA", "REFUSED", "call %u: %s", c->id, why);
+			struct sip_msg *ack = leg_new_request(&c->b, SIP_METHOD_ACK, NULL);
+			if (ack) {
+				sip_msg_hdr_addf(ack, "CSeq", "%u ACK", c->b.local_cseq);
+				struct buf b = BUF_INIT;
+				char via[200], hp[80], br[SIP_BRANCH_SIZE];
+				sip_local_hostport(&c->b.dest, hp, sizeof(hp));
+				sip_random_branch(br, sizeof(br));
+				snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s;rport", sip_proto_upper(c->b.dest.proto), hp, br);
+				sip_msg_hdr_insert(ack, 0, "Via", via);
+				sip_msg_print(ack, &b);
+				sip_transport_send(&c->b.dest, b.p, b.len, NULL, NULL);
+				buf_free(&b);
+				sip_msg_free(ack);
+			}
+			dlg_send_bye(c, &c->b);
+			buf_free(&sdp);
+			fail_call(c, mst, why, NULL);
+			return;
+		}
 		c->state = CS_ACTIVE;
 		c->connect = time(NULL);
-		send_response(c->a_txn, c->a_invite, code, resp->reason, c->a.local_tag, resp, &c->a.dest);
+		send_response_body(c->a_txn, c->a_invite, code, resp->reason, c->a.local_tag, resp, &c->a.dest, &sdp);
+		buf_free(&sdp);
 		c->a.confirmed = true;
 		return;
 	}
@@ -371,48 +439,8 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 
 static int peer_dest(struct call *c, const struct route_peer *p, struct sip_dest *d, char *why, size_t whysz)
 {
-	const struct cfg *cfg = g_rt.cfg;
-	const struct cfg_dial_peer *dp = &p->cfg;
-	memset(d, 0, sizeof(*d));
-	d->udp_fd = -1;
-	enum cfg_transport tr = dp->session_transport;
-	const struct cfg_tenant *ten = dp->vc_tenant[0] ? cfg_tenant_find(cfg, dp->vc_tenant) : NULL;
-	if (!tr && ten)
-		tr = ten->session_transport;
-	if (!tr)
-		tr = cfg->voice.sip.session_transport;
-	d->proto = tr == CFG_TRANSPORT_TLS ? SIP_PROTO_TLS : tr == CFG_TRANSPORT_TCP ? SIP_PROTO_TCP : SIP_PROTO_UDP;
-	const struct cfg_target *tg = &dp->target;
-	if (tg->kind == CFG_TARGET_SIP_SERVER)
-		tg = ten && ten->sip_server.kind ? &ten->sip_server : &cfg->sipua.sip_server;
-	uint16_t port = tg->port ? tg->port : (d->proto == SIP_PROTO_TLS ? 5061 : 5060);
-	switch (tg->kind) {
-	case CFG_TARGET_IPV4:
-	case CFG_TARGET_IPV6:
-		if (sip_addr_parse(tg->host, port, &d->addr)) {
-			snprintf(why, whysz, "bad session target %s", tg->host);
-			return -EINVAL;
-		}
-		break;
-	case CFG_TARGET_DNS:
-		if (!c->tv)
-			return 1; /* resolve first */
-		d->addr = c->tv[c->ti].addr;
-		if (c->tv[c->ti].transport == CFG_TRANSPORT_TLS)
-			d->proto = SIP_PROTO_TLS;
-		else if (c->tv[c->ti].transport == CFG_TRANSPORT_TCP)
-			d->proto = SIP_PROTO_TCP;
-		else if (c->tv[c->ti].transport == CFG_TRANSPORT_UDP)
-			d->proto = SIP_PROTO_UDP;
-		break;
-	default:
-		snprintf(why, whysz, "dial-peer %u has no usable session target", p->tag);
-		return -EINVAL;
-	}
-	if (d->proto == SIP_PROTO_TLS && g_rt.tls_for)
-		d->tls = g_rt.tls_for(dp, &d->addr, d->tls_name, sizeof(d->tls_name));
-	(void)c;
-	return 0;
+	return sip_peer_dest(g_rt.cfg, &p->cfg, CFG_TRANSPORT_UNSET, c->tv ? &c->tv[c->ti] : NULL,
+			     g_rt.tls_for, d, why, whysz);
 }
 
 static void dns_done(void *arg, const struct dns_result *res)
@@ -450,13 +478,8 @@ static void try_next(struct call *c)
 		struct sip_dest d;
 		int prc = peer_dest(c, p, &d, why, sizeof(why));
 		if (prc == 1) {
-			const struct cfg_target *tg = &p->cfg.target;
-			const struct cfg_tenant *ten = p->cfg.vc_tenant[0] ? cfg_tenant_find(g_rt.cfg, p->cfg.vc_tenant) : NULL;
-			if (tg->kind == CFG_TARGET_SIP_SERVER)
-				tg = ten && ten->sip_server.kind ? &ten->sip_server : &g_rt.cfg->sipua.sip_server;
-			enum cfg_transport pref = d.proto == SIP_PROTO_TLS ? CFG_TRANSPORT_TLS :
-						  d.proto == SIP_PROTO_TCP ? CFG_TRANSPORT_TCP : CFG_TRANSPORT_UDP;
-			if (dns_resolve_sip(tg->host, tg->port, pref, dns_done, c, &c->dq) == 0)
+			const struct cfg_target *tg = sip_peer_target(g_rt.cfg, &p->cfg);
+			if (dns_resolve_sip(tg->host, tg->port, sip_peer_dns_pref(d.proto), dns_done, c, &c->dq) == 0)
 				return; /* continues in dns_done */
 			log_msg(4, "SIP", "DNS", "call %u: cannot resolve %s", c->id, tg->host);
 			continue;
@@ -517,8 +540,22 @@ static void try_next(struct call *c)
 		for (size_t k = 0; k < sizeof(pass) / sizeof(pass[0]); k++)
 			for (size_t i = 0; i < sip_msg_hdr_count(c->a_invite, pass[k]); i++)
 				sip_msg_hdr_add(inv, pass[k], sip_msg_hdr(c->a_invite, pass[k], i));
-		if (c->a_invite->body_len)
-			sip_msg_set_body(inv, c->a_invite->body, c->a_invite->body_len, c->a_invite->content_type);
+		if (c->media)
+			media_call_set_peer(c->media, MEDIA_LEG_B, g_rt.cfg, &p->cfg);
+		if (c->a_invite->body_len) {
+			struct buf sdp = BUF_INIT;
+			char why[200];
+			int mst = call_media(c, 0, c->a_invite, &sdp, why, sizeof(why));
+			if (mst) {
+				log_msg(4, "MEDIA", "REFUSED", "call %u: %s", c->id, why);
+				buf_free(&sdp);
+				sip_msg_free(inv);
+				fail_call(c, mst, why, NULL);
+				return;
+			}
+			sip_msg_set_body(inv, sdp.p, sdp.len, c->a_invite->content_type);
+			buf_free(&sdp);
+		}
 		leg_send_request(c, &c->b, inv, b_invite_resp, c, &c->b_txn);
 		return;
 	}
@@ -645,7 +682,10 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 	in.called = l->called;
 	in.calling = l->calling;
 	struct route_match m;
-	if (route_inbound(c->rt, &in, &m) == 0) {
+	bool have_in = route_inbound(c->rt, &in, &m) == 0;
+	if (!media_call_new(&c->media, c->id))
+		media_call_set_peer(c->media, MEDIA_LEG_A, g_rt.cfg, have_in && m.peer->tag ? &m.peer->cfg : NULL);
+	if (have_in) {
 		c->in_peer = m.peer->tag;
 		l->dial_peer = m.peer->tag;
 		if (sipdbg.dialpeer)
@@ -791,6 +831,8 @@ void b2bua_foreach_call(b2bua_call_iter_fn fn, void *arg)
 			.b = { c->b.call_id, c->b.local_tag, c->b.remote_tag, c->b.calling, c->b.called,
 			       c->b.dest.proto, c->b.dest.addr, c->b.dest.conn_id, c->b.dial_peer, false },
 		};
+		media_call_info(c->media, MEDIA_LEG_A, &ci.a.media);
+		media_call_info(c->media, MEDIA_LEG_B, &ci.b.media);
 		fn(arg, &ci);
 	}
 }

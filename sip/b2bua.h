@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "core/config.h"
+#include "media/session.h"
 #include "sip/transport.h"
 
 struct route_table;
@@ -63,6 +64,7 @@ struct b2bua_leg_info {
 	uint32_t conn_id;
 	uint32_t dial_peer;
 	bool answer;        /* the leg that called us (UAS), else Originate */
+	struct media_leg_info media; /* the relayed media of this leg */
 };
 struct b2bua_call_info {
 	uint32_t id;

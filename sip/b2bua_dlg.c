@@ -69,7 +69,14 @@ void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack)
 		if (!b_ack)
 			return;
 		sip_msg_hdr_addf(b_ack, "CSeq", "%u ACK", c->b_invite_cseq);
-		copy_body(b_ack, ack);
+		if (ack->body_len) {
+			/* delayed offer: A's answer in its ACK goes through the anchor */
+			struct buf sdp = BUF_INIT;
+			char why[200];
+			if (call_media(c, 0, ack, &sdp, why, sizeof(why)) == 0 && sdp.len)
+				sip_msg_set_body(b_ack, sdp.p, sdp.len, ack->content_type);
+			buf_free(&sdp);
+		}
 		send_ack(&c->b, b_ack);
 		c->b_ack = b_ack;
 		return;
@@ -99,7 +106,12 @@ static void relay_resp(void *arg, struct sip_txn *t, const struct sip_msg *resp,
 	if (code == 100)
 		return;
 	const struct sip_msg *req = sip_txn_server_request(r->st);
-	send_response(r->st, req, code, resp->reason, NULL, resp, &from->dest);
+	struct buf sdp = BUF_INIT;
+	char why[200];
+	if (resp->body_len && call_media(c, r->from_a ? 1 : 0, resp, &sdp, why, sizeof(why)))
+		buf_reset(&sdp);
+	send_response_body(r->st, req, code, resp->reason, NULL, resp, &from->dest, &sdp);
+	buf_free(&sdp);
 	if (code < 200)
 		return;
 	r->ct = NULL;
@@ -154,7 +166,19 @@ void dlg_request(struct call *c, bool from_a, const struct sip_msg *req, const s
 	for (size_t k = 0; k < sizeof(pass) / sizeof(pass[0]); k++)
 		for (size_t i = 0; i < sip_msg_hdr_count(req, pass[k]); i++)
 			sip_msg_hdr_add(out, pass[k], sip_msg_hdr(req, pass[k], i));
-	copy_body(out, req);
+	if (req->body_len) {
+		struct buf sdp = BUF_INIT;
+		char why[200];
+		int mst = call_media(c, from_a ? 0 : 1, req, &sdp, why, sizeof(why));
+		if (mst) {
+			buf_free(&sdp);
+			sip_msg_free(out);
+			send_response(st, req, mst, why, NULL, NULL, NULL);
+			return;
+		}
+		sip_msg_set_body(out, sdp.p, sdp.len, req->content_type);
+		buf_free(&sdp);
+	}
 	struct relay *r = calloc(1, sizeof(*r));
 	if (!r) {
 		sip_msg_free(out);

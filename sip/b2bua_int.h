@@ -8,6 +8,7 @@
 #include "sip/route.h"
 #include "sip/txn.h"
 #include "core/dns.h"
+#include "media/session.h"
 
 struct leg {                /* one dialog of a call; owned by its call */
 	bool uas;                   /* the peer called us on this leg */
@@ -47,6 +48,7 @@ struct call {               /* owned by the call table */
 	uint32_t in_peer;
 	time_t start, connect;
 	struct relay *relays;       /* in-dialog requests in flight */
+	struct media_call *media;   /* owned: the call's media anchor */
 	struct dns_query *dq;       /* resolving the current candidate's dns: target */
 	struct dns_target *tv;      /* owned: its addresses, in the order to try */
 	size_t tn, ti;
@@ -81,6 +83,13 @@ struct sip_msg *leg_new_request(struct leg *l, enum sip_method m, const char *me
 void send_response(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
 		   const char *to_tag, const struct sip_msg *from_resp, const struct sip_dest *contact_for);
 void count_req_out(enum sip_method m);
+void send_response_body(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
+			const char *to_tag, const struct sip_msg *from_resp, const struct sip_dest *contact_for,
+			const struct buf *body);
+/* Rewrite m's SDP (from leg 0 = A, 1 = B) through the media anchor: an
+ * answer when the other leg's offer is pending, else an offer.  0 with out
+ * (empty: no body), or a SIP status with reason. */
+int call_media(struct call *c, int from, const struct sip_msg *m, struct buf *out, char *reason, size_t rsz);
 
 /* b2bua_dlg.c */
 void dlg_request(struct call *c, bool from_a, const struct sip_msg *req, const struct sip_src *src);

@@ -12,7 +12,9 @@
 #include "core/dns.h"
 #include "core/log.h"
 #include "core/timer.h"
+#include "media/session.h"
 #include "sip/b2bua.h"
+#include "sip/keepalive.h"
 #include "sip/route.h"
 #include "sip/tls.h"
 #include "sip/transport.h"
@@ -336,7 +338,9 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 	route_table_unref(R.rt);
 	R.rt = rt;
 	b2bua_set_runtime(rt, R.rs, c, tls_for);
+	media_apply(c);
 	dns_reconfigure(c);
+	keepalive_apply(c, R.rs, tls_for); /* OPTIONS probes: only changed peers restart */
 	return lrc;
 }
 
@@ -350,6 +354,9 @@ int sip_runtime_start(void)
 		return rc;
 	sip_transport_init(b2bua_rx);
 	b2bua_init();
+	rc = media_start();
+	if (rc)
+		log_msg(2, "MEDIA", "START", "media relay not started: %s", strerror(-rc));
 	R.started = true;
 	return 0;
 }
@@ -358,7 +365,9 @@ void sip_runtime_stop(void)
 {
 	if (!R.started)
 		return;
+	keepalive_stop_all();
 	b2bua_fini();
+	media_stop();
 	sip_txn_fini();
 	sip_transport_fini();
 	drop_policies();

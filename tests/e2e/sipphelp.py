@@ -361,15 +361,16 @@ def udp_exchange(data, port, host=LOCAL, src_ip=LOCAL, wait=1.0, expect=1):
 
 
 def sip_request(method, port, *, lport, host=LOCAL, lhost=LOCAL, call_id=None, cseq=1,
-                omit=(), body="", extra_headers=(), content_length=None, ruri=None):
+                omit=(), body="", extra_headers=(), content_length=None, ruri=None, transport="UDP",
+                to_tag=None, max_forwards=70):
     """Build a simple out-of-dialog request as text; `omit` drops headers by name."""
     call_id = call_id or f"raw-{random.getrandbits(48):x}@{lhost}"
     br = f"z9hG4bK-raw{random.getrandbits(40):x}"
     hdrs = [
-        ("Via", f"SIP/2.0/UDP {lhost}:{lport};branch={br};rport"),
-        ("Max-Forwards", "70"),
+        ("Via", f"SIP/2.0/{transport} {lhost}:{lport};branch={br};rport"),
+        ("Max-Forwards", str(max_forwards)),
         ("From", f"<sip:probe@{lhost}:{lport}>;tag=t{random.getrandbits(32):x}"),
-        ("To", f"<sip:9000@{host}:{port}>"),
+        ("To", f"<sip:9000@{host}:{port}>" + (f";tag={to_tag}" if to_tag else "")),
         ("Call-ID", call_id),
         ("CSeq", f"{cseq} {method}"),
         ("Contact", f"<sip:probe@{lhost}:{lport}>"),
@@ -582,3 +583,33 @@ def call_legs(core):
     m = re.search(r"Total SIP call legs:\s*(\d+), User Agent Client:\s*(\d+), User Agent Server:\s*(\d+)", t)
     assert m, t
     return tuple(int(x) for x in m.groups())
+
+
+def read_sip_stream(sock, count, timeout=2.0):
+    """Read up to `count` SIP messages from a stream socket (Content-Length framing)."""
+    buf = b""
+    out = []
+    end = time.monotonic() + timeout
+    while len(out) < count and time.monotonic() < end:
+        while b"\r\n\r\n" in buf and len(out) < count:
+            head, rest = buf.split(b"\r\n\r\n", 1)
+            if not head.strip():          # CRLF keep-alive pong
+                buf = rest
+                continue
+            m = re.search(rb"^(?:Content-Length|l)\s*:\s*(\d+)", head, re.M | re.I)
+            n = int(m.group(1)) if m else 0
+            if len(rest) < n:
+                break
+            out.append((head + b"\r\n\r\n" + rest[:n]).decode(errors="replace"))
+            buf = rest[n:]
+        if len(out) >= count:
+            break
+        sock.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            d = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not d:
+            break
+        buf += d
+    return out

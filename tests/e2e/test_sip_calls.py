@@ -20,6 +20,19 @@ def one_peer(lab, transport=None):
     return [DialPeer(200, "9T", lab.uas_port, transport=transport)]
 
 
+SIPP_T = {"udp": "u1", "tcp": "t1"}
+
+
+@pytest.fixture(params=["udp", "tcp"])
+def tp(request):
+    """Run the test with both legs on UDP, then on TCP."""
+    return request.param
+
+
+def peers_on(lab, tp):
+    return one_peer(lab, transport="tcp" if tp == "tcp" else None)
+
+
 def assert_topology_hidden(uac, uas, lab):
     """The INVITE the UAS got carries nothing of the A leg; the 200 the UAC got
     carries nothing of the B leg."""
@@ -95,12 +108,12 @@ def test_basic_call_tcp(lab):
     assert_calls_done(lab.core, total=10)
 
 
-def test_cancel(lab):
+def test_cancel(lab, tp):
     """Caller CANCELs while the callee rings: 200 for the CANCEL and 487 for the
     INVITE on the A leg; the B leg gets a CANCEL (and answers 200/487)."""
-    lab.start_core(one_peer(lab))
-    uas = lab.uas(scenario="uas_cancel.xml")
-    uac = lab.uac(scenario="uac_cancel.xml")
+    lab.start_core(peers_on(lab, tp))
+    uas = lab.uas(scenario="uas_cancel.xml", transport=SIPP_T[tp])
+    uac = lab.uac(scenario="uac_cancel.xml", transport=SIPP_T[tp])
     rc = uac.run()
     assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
     assert uas.wait() == 0, uas.report()
@@ -119,11 +132,11 @@ def test_cancel(lab):
     assert not [m for m in got if m.status == 200 and m.cseq_method == "INVITE"]
 
 
-def test_bye_from_callee(lab):
+def test_bye_from_callee(lab, tp):
     """The callee hangs up: its BYE reaches the caller in the A-leg dialog."""
-    lab.start_core(one_peer(lab))
-    uas = lab.uas(scenario="uas_bye.xml")
-    uac = lab.uac(scenario="uac_wait_bye.xml")
+    lab.start_core(peers_on(lab, tp))
+    uas = lab.uas(scenario="uas_bye.xml", transport=SIPP_T[tp])
+    uac = lab.uac(scenario="uac_wait_bye.xml", transport=SIPP_T[tp])
     rc = uac.run()
     assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
     assert uas.wait() == 0, uas.report()
@@ -141,12 +154,12 @@ def test_bye_from_callee(lab):
     assert ok, uas.report()
 
 
-def test_reinvite_from_caller(lab):
+def test_reinvite_from_caller(lab, tp):
     """A re-INVITE (hold, new SDP) from the caller mid-call is relayed to the
     callee, its 200 comes back, both legs get their ACK, and BYE ends the call."""
-    lab.start_core(one_peer(lab))
-    uas = lab.uas(scenario="uas_reinvite.xml")
-    uac = lab.uac(scenario="uac_reinvite.xml")
+    lab.start_core(peers_on(lab, tp))
+    uas = lab.uas(scenario="uas_reinvite.xml", transport=SIPP_T[tp])
+    uac = lab.uac(scenario="uac_reinvite.xml", transport=SIPP_T[tp])
     rc = uac.run()
     assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
     assert uas.wait() == 0, uas.report()
@@ -161,12 +174,12 @@ def test_reinvite_from_caller(lab):
     assert len(by_first_line(uas.received(), "ACK ")) == 2
 
 
-def test_reinvite_from_callee(lab):
+def test_reinvite_from_callee(lab, tp):
     """The callee re-INVITEs mid-call: relayed to the caller in the A-leg dialog,
     answered, ACKed on both legs; then the caller hangs up."""
-    lab.start_core(one_peer(lab))
-    uas = lab.uas(scenario="uas_send_reinvite.xml")
-    uac = lab.uac(scenario="uac_recv_reinvite.xml")
+    lab.start_core(peers_on(lab, tp))
+    uas = lab.uas(scenario="uas_send_reinvite.xml", transport=SIPP_T[tp])
+    uac = lab.uac(scenario="uac_recv_reinvite.xml", transport=SIPP_T[tp])
     rc = uac.run()
     assert rc == 0, uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
     assert uas.wait() == 0, uas.report()
@@ -255,3 +268,98 @@ def test_statistics_count_bye_response(lab):
     assert st[("class", "Informational (1xx)")] == (1, 2), st
     assert st[("code", 200)] == (2, 2), st
     assert st[("class", "Success (2xx)")] == (2, 2), st
+
+
+def test_cancel_crossing_200(lab, tp):
+    """The callee's 200 crosses the caller's CANCEL: the caller gets 200 (CANCEL)
+    and 487; the callee's 200 is ACKed and the B leg is hung up with BYE."""
+    lab.start_core(peers_on(lab, tp))
+    uas = lab.uas(scenario="uas_cancel_cross.xml", transport=SIPP_T[tp])
+    uac = lab.uac(scenario="uac_cancel.xml", transport=SIPP_T[tp])
+    rc = uac.run()
+    ctx = uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert rc == 0, ctx
+    assert uas.wait() == 0, ctx
+    got = uac.received()
+    assert [m for m in got if m.status == 487 and m.cseq_method == "INVITE"], ctx
+    assert not [m for m in got if m.status == 200 and m.cseq_method == "INVITE"], ctx
+    b_inv = by_first_line(uas.received(), "INVITE ")[0]
+    bye = by_first_line(uas.received(), "BYE ")
+    assert bye and bye[0].call_id == b_inv.call_id, ctx
+    legs = call_legs(lab.core)
+    if legs is not None:
+        assert legs == (0, 0, 0), lab.core.sh("show sip-ua calls").stdout
+
+
+def test_info_in_dialog(lab, tp):
+    """An INFO (DTMF relay) from the caller mid-call reaches the callee in the
+    B-leg dialog with its body, and the callee's 200 comes back."""
+    lab.start_core(peers_on(lab, tp))
+    uas = lab.uas(extra=["-aa"], transport=SIPP_T[tp])
+    uac = lab.uac(scenario="uac_info.xml", transport=SIPP_T[tp])
+    rc = uac.run()
+    ctx = uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert rc == 0, ctx
+    assert uas.wait() == 0, ctx
+    info = by_first_line(uas.received(), "INFO ")
+    assert info, ctx
+    b_inv = by_first_line(uas.received(), "INVITE ")[0]
+    assert info[0].call_id == b_inv.call_id
+    assert "Signal=5" in info[0].body() and info[0].header("Content-Type") == "application/dtmf-relay", info[0].text
+    assert [m for m in uac.received() if m.status == 200 and m.cseq_method == "INFO"], ctx
+
+
+def test_hunt_on_tcp_connect_failure(lab):
+    """The first dial-peer's TCP target refuses the connection: Tollgate hunts to
+    the next preference, which answers."""
+    closed = lab.uas2_port  # nothing listens there
+    lab.start_core([DialPeer(10, "9T", closed, preference=1, transport="tcp"),
+                    DialPeer(20, "9T", lab.uas_port, preference=2, transport="tcp")])
+    uas = lab.uas(transport="t1")
+    uac = lab.uac(scenario="uac_final.xml")
+    rc = uac.run()
+    ctx = uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert rc == 0, ctx
+    assert [m.status for m in uac.received() if not m.is_request and m.status >= 200
+            and m.cseq_method == "INVITE"] == [200], ctx
+    assert uas.wait() == 0, ctx
+
+
+@pytest.mark.xfail(strict=True, reason="b_invite_resp() returns on a 100 from the B leg without "
+                   "noting it, so dlg_cancel() (state still CS_CALLING) waits for a provisional that "
+                   "never comes: the CANCEL is never sent to B, and both legs stay in show sip-ua "
+                   "calls (STATE_DISCONNECTING) for good - RFC 3261 9.1 counts 100 as a provisional")
+def test_cancel_after_100_trying_only(lab):
+    """The callee has only sent 100 Trying (a provisional response, RFC 3261 9.1)
+    when the caller cancels: the CANCEL must reach the callee, which answers
+    200/487, and no call is left behind."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas(scenario="uas_cancel_100.xml", timeout=8, recv_timeout=4000)
+    uac = lab.uac(scenario="uac_cancel_early.xml")
+    rc = uac.run()
+    rc_uas = uas.wait()
+    ctx = uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    legs = call_legs(lab.core)
+    ctx += f"\nshow sip-ua calls (total, UAC, UAS) after both sipps ended: {legs}"
+    assert rc == 0, ctx
+    assert [m for m in uac.received() if m.status == 487], ctx
+    assert by_first_line(uas.received(), "CANCEL "), "the CANCEL never reached the callee\n" + ctx
+    assert rc_uas == 0, ctx
+    if legs is not None:
+        assert legs == (0, 0, 0), lab.core.sh("show sip-ua calls").stdout
+
+
+def test_2xx_retransmitted_until_ack(lab):
+    """RFC 3261 13.3.1.4: Tollgate, as the caller's UAS, retransmits its 200 until
+    the ACK arrives (T1, 2*T1, ...); the late ACK still completes the call."""
+    lab.start_core(one_peer(lab))
+    uas = lab.uas()
+    uac = lab.uac(scenario="uac_late_ack.xml")
+    rc = uac.run()
+    ctx = uac.report() + "\n" + uas.report() + "\n" + lab.core.log_text()[-3000:]
+    assert rc == 0, ctx
+    assert uas.wait() == 0, ctx
+    oks = [m for m in uac.received() if m.status == 200 and m.cseq_method == "INVITE"]
+    # in 2.2 s: the 200 at 0, then at 0.5 and 1.5 s
+    assert len(oks) >= 3, f"{len(oks)} copies of the 200 in 2.2 s\n" + ctx
+    assert len(by_first_line(uas.received(), "ACK ")) == 1, ctx

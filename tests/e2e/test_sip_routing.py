@@ -3,26 +3,37 @@
 the same destination-pattern and a worse preference; huntstop prevents it;
 a called number that no dial-peer matches gets 404.
 """
+import pytest
+
 from sipphelp import DialPeer, by_first_line, final_statuses, lab  # noqa: F401 (lab is a fixture)
 
-
-def two_peers(lab, huntstop=False):
-    return [DialPeer(10, "9T", lab.uas_port, preference=1, huntstop=huntstop),
-            DialPeer(20, "9T", lab.uas2_port, preference=2)]
+SIPP_T = {"udp": "u1", "tcp": "t1"}
 
 
-def run_hunt(lab, first_scenario, huntstop=False):
-    lab.start_core(two_peers(lab, huntstop))
-    uas1 = lab.uas("uas1", first_scenario, port=lab.uas_port)
-    uas2 = lab.uas("uas2", "uas", port=lab.uas2_port, timeout=15)
-    uac = lab.uac(scenario="uac_final.xml")
+@pytest.fixture(params=["udp", "tcp"])
+def tp(request):
+    """Run the test with both legs on UDP, then on TCP."""
+    return request.param
+
+
+def two_peers(lab, tp, huntstop=False):
+    t = "tcp" if tp == "tcp" else None
+    return [DialPeer(10, "9T", lab.uas_port, preference=1, huntstop=huntstop, transport=t),
+            DialPeer(20, "9T", lab.uas2_port, preference=2, transport=t)]
+
+
+def run_hunt(lab, tp, first_scenario, huntstop=False):
+    lab.start_core(two_peers(lab, tp, huntstop))
+    uas1 = lab.uas("uas1", first_scenario, port=lab.uas_port, transport=SIPP_T[tp])
+    uas2 = lab.uas("uas2", "uas", port=lab.uas2_port, timeout=15, transport=SIPP_T[tp])
+    uac = lab.uac(scenario="uac_final.xml", transport=SIPP_T[tp])
     rc = uac.run()
     ctx = "\n".join([uac.report(), uas1.report(), uas2.report(), lab.core.log_text()[-3000:]])
     return uac, uas1, uas2, rc, ctx
 
 
-def test_486_is_not_hunted(lab):
-    uac, uas1, uas2, rc, ctx = run_hunt(lab, "uas_486.xml")
+def test_486_is_not_hunted(lab, tp):
+    uac, uas1, uas2, rc, ctx = run_hunt(lab, tp, "uas_486.xml")
     assert rc == 0, ctx
     assert final_statuses(uac.received()) == [486], ctx
     assert uas1.wait() == 0, ctx
@@ -31,8 +42,8 @@ def test_486_is_not_hunted(lab):
     assert not by_first_line(uas2.received(), "INVITE "), "486 was hunted to the second dial-peer\n" + ctx
 
 
-def test_503_hunts_to_next_preference(lab):
-    uac, uas1, uas2, rc, ctx = run_hunt(lab, "uas_503.xml")
+def test_503_hunts_to_next_preference(lab, tp):
+    uac, uas1, uas2, rc, ctx = run_hunt(lab, tp, "uas_503.xml")
     assert rc == 0, ctx
     assert final_statuses(uac.received()) == [200], ctx
     assert not [m for m in uac.received() if m.status == 503], "the 503 leaked to the caller\n" + ctx
@@ -45,8 +56,8 @@ def test_503_hunts_to_next_preference(lab):
     assert by_first_line(uas2.received(), "INVITE sip:9123@"), ctx
 
 
-def test_huntstop_prevents_hunting(lab):
-    uac, uas1, uas2, rc, ctx = run_hunt(lab, "uas_503.xml", huntstop=True)
+def test_huntstop_prevents_hunting(lab, tp):
+    uac, uas1, uas2, rc, ctx = run_hunt(lab, tp, "uas_503.xml", huntstop=True)
     assert rc == 0, ctx
     assert final_statuses(uac.received()) == [503], ctx
     assert uas1.wait() == 0, ctx
@@ -54,9 +65,9 @@ def test_huntstop_prevents_hunting(lab):
     assert not by_first_line(uas2.received(), "INVITE "), "huntstop did not stop the hunt\n" + ctx
 
 
-def test_404_when_no_dial_peer_matches(lab):
+def test_404_when_no_dial_peer_matches(lab, tp):
     lab.start_core([DialPeer(200, "9T", lab.uas_port)])
-    uac = lab.uac(scenario="uac_final.xml", service="5551234")
+    uac = lab.uac(scenario="uac_final.xml", service="5551234", transport=SIPP_T[tp])
     rc = uac.run()
     assert rc == 0, uac.report() + "\n" + lab.core.log_text()[-2000:]
     assert final_statuses(uac.received()) == [404], uac.report()

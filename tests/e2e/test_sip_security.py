@@ -101,6 +101,10 @@ def test_malformed_requests_get_400(lab):
         # the core still works
         assert options_ping(port) == 200, f"no 200 to OPTIONS after {what}"
     assert lab.core_alive()
+    st = sip_stats(lab.core)
+    if st is not None:
+        assert st[("drop", "malformed message")] >= len(cases), st
+        assert st[("code", 400)][1] >= len(cases), st
 
 
 def test_garbage_datagrams_dropped(lab):

@@ -1,0 +1,784 @@
+/* relay.c - the media relay thread(s): sessions, queues and the packet path (see relay.h).
+ *
+ * Threads.  Each relay thread owns an epoll with its sessions' sockets, a
+ * command eventfd and a one-second timerfd (inactivity).  The main thread is
+ * the only producer of commands (ADD, UPDATE, REMOVE, STOP) on a thread's
+ * queue; the relay threads are the producers of events (REMOVED, LATCHED,
+ * INACTIVE, ERROR) on the one completion queue the main thread drains in
+ * relay_dispatch().  Both queues are a mutex-protected list plus an eventfd;
+ * the mutexes are taken only for commands and events, never per packet.
+ *
+ * Ownership.  A session is allocated by the main thread and freed by it in
+ * relay_dispatch(), after the REMOVED event, which the relay thread sends
+ * only once it has taken the sockets out of its epoll and released the
+ * transform contexts.  Between ADD and REMOVE the fields marked "relay" are
+ * the relay thread's alone; the main thread touches only the fields marked
+ * "main" and the atomic counters.  The ADD and REMOVE nodes are embedded in
+ * the session, so hand-over and removal never fail for lack of memory.
+ *
+ * Packet path.  One epoll wake-up gives ready sockets; each gets one
+ * recvmmsg batch (level-triggered epoll brings it back if more is queued, so
+ * a busy stream cannot starve the others); the packets go through the
+ * transforms and leave in one sendmmsg per output socket.  Commands are run
+ * after the whole wake-up's events, so no event can refer to a session that
+ * was just removed. */
+#include "media/relay.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <netinet/in.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/loop.h"
+
+#define RELAY_MAX_THREADS 16
+#define RELAY_BATCH       32      /* packets per recvmmsg */
+#define RELAY_BUF         2048    /* bytes per packet buffer, RELAY_TAILROOM of them kept free */
+#define RELAY_EVENTS      64      /* epoll events per wake-up */
+
+enum { SLOT_RTP = 0, SLOT_RTCP = 1 };
+enum msg_type { M_ADD, M_UPDATE, M_REMOVE, M_STOP, M_EVENT };
+
+struct relay_msg {           /* a queue node; owned by the queue it is on, then by its taker */
+	struct relay_msg *next;
+	enum msg_type type;
+	struct relay_session *s;
+	struct relay_update upd; /* M_UPDATE */
+	struct relay_event ev;   /* M_EVENT */
+};
+
+struct relay_queue {
+	pthread_mutex_t mu;
+	struct relay_msg *head, *tail;  /* under mu */
+	int efd;                        /* eventfd: readable when the list may be non-empty */
+};
+
+struct ctr_dir { _Atomic uint64_t packets, bytes, auth, replay, xform, dropped; };
+
+struct relay_sock {          /* epoll data of one socket; embedded in its session */
+	struct relay_session *s;
+	uint8_t leg, slot;
+	int fd;                  /* -1: none (rtcp-mux) */
+};
+
+struct leg_rt {              /* relay: one leg's state */
+	struct sockaddr_storage remote[2];  /* [SLOT_RTP], [SLOT_RTCP]; family 0: unknown */
+	socklen_t rlen[2];
+	bool latch_pending[2];   /* the next packet's source becomes remote[slot] */
+	bool latched[2];         /* packets from other sources are dropped */
+	bool no_send;
+	bool mux;
+	struct relay_xform xf[RELAY_XF_COUNT];
+	struct relay_sock sock[2];
+};
+
+struct relay_session {
+	/* set by the main thread before the hand-over; read-only afterwards */
+	struct relay_pair pair[2];
+	struct relay_ports *ports;
+	relay_event_fn on_event;
+	void *arg;
+	unsigned inactivity_s;
+	struct relay_thread *t;
+	/* main */
+	struct sockaddr_storage m_remote[2][2];
+	bool removing;
+	struct relay_msg add_msg, rm_msg;
+	/* relay, between ADD and REMOVE */
+	struct leg_rt leg[2];
+	struct relay_session *prev, *next;
+	bool registered;         /* the sockets are in the epoll */
+	int64_t idle_base;       /* when the session started */
+	int64_t inact_reported;  /* the last-activity time already reported; -1: none */
+	/* written by the relay thread, read by anyone */
+	struct { struct ctr_dir rx, tx; _Atomic int64_t last_rx; } ctr[2];
+};
+
+struct relay_thread {
+	/* main */
+	pthread_t tid;
+	bool started;
+	unsigned nsess;
+	struct relay_msg stop_msg;
+	/* shared, created by main before the thread starts */
+	struct relay_queue q;
+	int ep, tick_fd;
+	/* relay */
+	struct relay_session *list;
+	bool running;
+	int64_t now;
+	struct mmsghdr rx[RELAY_BATCH];
+	struct iovec rxiov[RELAY_BATCH];
+	struct sockaddr_storage rxname[RELAY_BATCH];
+	struct mmsghdr tx[2][RELAY_BATCH];
+	struct iovec txiov[2][RELAY_BATCH];
+	uint8_t buf[RELAY_BATCH][RELAY_BUF];
+};
+
+static struct {              /* main, except ev (shared) */
+	struct relay_thread *t[RELAY_MAX_THREADS];   /* owned */
+	int n;
+	struct relay_queue ev;   /* events, relay threads -> main */
+	unsigned nsess;
+	bool attached;
+} R = { .ev = { .mu = PTHREAD_MUTEX_INITIALIZER, .efd = -1 } };
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                              */
+
+int64_t relay_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline void ctr_add(_Atomic uint64_t *c, uint64_t v)
+{
+	/* one writer: a relaxed load and store, no locked instruction */
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + v, memory_order_relaxed);
+}
+
+static inline uint64_t ctr_get(const _Atomic uint64_t *c)
+{
+	return atomic_load_explicit((_Atomic uint64_t *)c, memory_order_relaxed);
+}
+
+static socklen_t addr_len(const struct sockaddr_storage *a)
+{
+	return a->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	     : a->ss_family == AF_INET  ? sizeof(struct sockaddr_in) : 0;
+}
+
+static bool addr_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+	}
+	return false;
+}
+
+static void q_push(struct relay_queue *q, struct relay_msg *m)
+{
+	uint64_t one = 1;
+	m->next = NULL;
+	pthread_mutex_lock(&q->mu);
+	if (q->tail)
+		q->tail->next = m;
+	else
+		q->head = m;
+	q->tail = m;
+	pthread_mutex_unlock(&q->mu);
+	if (write(q->efd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, a wake-up is pending anyway */
+	}
+}
+
+/* The whole list, oldest first; the caller owns it. */
+static struct relay_msg *q_take(struct relay_queue *q)
+{
+	uint64_t v;
+	if (read(q->efd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: nothing signalled; the list is checked anyway */
+	}
+	pthread_mutex_lock(&q->mu);
+	struct relay_msg *m = q->head;
+	q->head = q->tail = NULL;
+	pthread_mutex_unlock(&q->mu);
+	return m;
+}
+
+static void xf_release(struct relay_xform *x)
+{
+	if (x->release && x->ctx)
+		x->release(x->ctx);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Relay thread: hand an event to the main thread.  false on ENOMEM. */
+static bool ev_push(struct relay_session *s, const struct relay_event *ev)
+{
+	struct relay_msg *m = calloc(1, sizeof(*m));
+	if (!m)
+		return false;
+	m->type = M_EVENT;
+	m->s = s;
+	m->ev = *ev;
+	q_push(&R.ev, m);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The packet path (relay thread)                                       */
+
+static void latch(struct relay_session *s, int leg, int slot, const struct sockaddr_storage *src)
+{
+	struct leg_rt *L = &s->leg[leg];
+	struct relay_event ev = { .type = RELAY_EV_LATCHED, .leg = leg, .rtcp = slot == SLOT_RTCP };
+	L->latch_pending[slot] = false;
+	L->latched[slot] = true;
+	if (addr_eq(&L->remote[slot], src))
+		return;
+	L->remote[slot] = *src;
+	L->rlen[slot] = addr_len(src);
+	ev.addr = *src;
+	(void)ev_push(s, &ev);   /* best effort: only the main thread's view is stale */
+}
+
+/* Count a transform's failure in d; true if the packet goes on. */
+static bool xform_run(const struct relay_xform *x, struct ctr_dir *d, uint8_t *pkt, int *len)
+{
+	if (!x->fn)
+		return true;
+	int rc = x->fn(x->ctx, pkt, len, RELAY_BUF);
+	if (!rc && *len > 0 && *len <= RELAY_BUF)
+		return true;
+	ctr_add(rc == RELAY_XF_EAUTH ? &d->auth
+		: rc == RELAY_XF_EREPLAY || rc == RELAY_XF_EOLD ? &d->replay : &d->xform, 1);
+	return false;
+}
+
+static void send_batch(struct relay_thread *t, int fd, int os, int n, struct ctr_dir *tx)
+{
+	struct mmsghdr *m = t->tx[os];
+	int off = 0;
+	while (off < n) {
+		int r = sendmmsg(fd, m + off, (unsigned)(n - off), MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+				ctr_add(&tx->dropped, (uint64_t)(n - off));
+				return;
+			}
+			ctr_add(&tx->dropped, 1);   /* this one is refused; go on with the next */
+			off++;
+			continue;
+		}
+		uint64_t bytes = 0;
+		for (int j = off; j < off + r; j++)
+			bytes += m[j].msg_hdr.msg_iov->iov_len;
+		ctr_add(&tx->packets, (uint64_t)r);
+		ctr_add(&tx->bytes, bytes);
+		off += r;
+	}
+}
+
+static void sock_ready(struct relay_thread *t, struct relay_sock *k)
+{
+	struct relay_session *s = k->s;
+	int li = k->leg, oi = !k->leg;
+	struct leg_rt *L = &s->leg[li], *O = &s->leg[oi];
+	struct ctr_dir *rx = &s->ctr[li].rx, *tx = &s->ctr[oi].tx;
+	int nout[2] = { 0, 0 };
+
+	for (int i = 0; i < RELAY_BATCH; i++)
+		t->rx[i].msg_hdr.msg_namelen = sizeof(t->rxname[i]);
+	int n = recvmmsg(k->fd, t->rx, RELAY_BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		uint8_t *pkt = t->buf[i];
+		int len = (int)t->rx[i].msg_len;
+		const struct sockaddr_storage *src = &t->rxname[i];
+
+		if ((t->rx[i].msg_hdr.msg_flags & MSG_TRUNC) || len < 8) {
+			ctr_add(&rx->dropped, 1);
+			continue;
+		}
+		if (L->latch_pending[k->slot]) {
+			latch(s, li, k->slot, src);
+		} else if (L->latched[k->slot] && !addr_eq(&L->remote[k->slot], src)) {
+			ctr_add(&rx->dropped, 1);   /* not the latched peer */
+			continue;
+		}
+		ctr_add(&rx->packets, 1);
+		ctr_add(&rx->bytes, (uint64_t)len);
+		atomic_store_explicit(&s->ctr[li].last_rx, t->now, memory_order_relaxed);
+
+		/* RFC 5761: on a muxed socket, payload types 64-95 with the marker are RTCP */
+		bool rtcp = k->slot == SLOT_RTCP || (L->mux && pkt[1] >= 192 && pkt[1] <= 223);
+		if (!xform_run(&L->xf[rtcp ? RELAY_XF_RTCP_IN : RELAY_XF_RTP_IN], rx, pkt, &len))
+			continue;
+		int os = rtcp && !O->mux ? SLOT_RTCP : SLOT_RTP;
+		if (O->no_send || !O->rlen[os]) {
+			ctr_add(&tx->dropped, 1);
+			continue;
+		}
+		if (!xform_run(&O->xf[rtcp ? RELAY_XF_RTCP_OUT : RELAY_XF_RTP_OUT], tx, pkt, &len))
+			continue;
+		struct mmsghdr *m = &t->tx[os][nout[os]++];
+		m->msg_hdr.msg_iov->iov_base = pkt;
+		m->msg_hdr.msg_iov->iov_len = (size_t)len;
+		m->msg_hdr.msg_name = &O->remote[os];
+		m->msg_hdr.msg_namelen = O->rlen[os];
+	}
+	for (int os = 0; os < 2; os++)
+		if (nout[os])
+			send_batch(t, O->sock[os].fd, os, nout[os], tx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands (relay thread)                                              */
+
+static void session_attach(struct relay_thread *t, struct relay_session *s)
+{
+	int rc = 0, l, k;
+	s->next = t->list;
+	s->prev = NULL;
+	if (t->list)
+		t->list->prev = s;
+	t->list = s;
+	s->idle_base = t->now;
+	s->inact_reported = -1;
+	for (l = 0; l < 2 && !rc; l++)
+		for (k = 0; k < 2 && !rc; k++) {
+			struct relay_sock *so = &s->leg[l].sock[k];
+			struct epoll_event e = { .events = EPOLLIN, .data.ptr = so };
+			if (so->fd >= 0 && epoll_ctl(t->ep, EPOLL_CTL_ADD, so->fd, &e) < 0)
+				rc = -errno;
+		}
+	if (!rc) {
+		s->registered = true;
+		return;
+	}
+	/* a zombie: in the list, silent, until the main thread removes it */
+	for (l = 0; l < 2; l++)
+		for (k = 0; k < 2; k++)
+			if (s->leg[l].sock[k].fd >= 0)
+				(void)epoll_ctl(t->ep, EPOLL_CTL_DEL, s->leg[l].sock[k].fd, NULL);
+	struct relay_event ev = { .type = RELAY_EV_ERROR, .err = rc };
+	(void)ev_push(s, &ev);
+}
+
+/* Let go of s: out of the epoll and the list, contexts released; then the
+ * REMOVED event (the embedded node) goes to the main thread. */
+static void session_detach(struct relay_thread *t, struct relay_session *s)
+{
+	for (int l = 0; l < 2; l++) {
+		for (int k = 0; k < 2; k++)
+			if (s->registered && s->leg[l].sock[k].fd >= 0)
+				(void)epoll_ctl(t->ep, EPOLL_CTL_DEL, s->leg[l].sock[k].fd, NULL);
+		for (int x = 0; x < RELAY_XF_COUNT; x++)
+			xf_release(&s->leg[l].xf[x]);
+	}
+	s->registered = false;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		t->list = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->rm_msg.type = M_EVENT;
+	s->rm_msg.ev.type = RELAY_EV_REMOVED;
+	q_push(&R.ev, &s->rm_msg);
+}
+
+static void session_apply(struct relay_session *s, const struct relay_update *u)
+{
+	struct leg_rt *L = &s->leg[u->leg];
+	if (u->what & RELAY_UPD_REMOTE) {
+		L->remote[SLOT_RTP] = u->remote_rtp;
+		L->remote[SLOT_RTCP] = u->remote_rtcp;
+		for (int k = 0; k < 2; k++) {
+			L->rlen[k] = addr_len(&L->remote[k]);
+			L->latch_pending[k] = u->latch;
+			L->latched[k] = false;
+		}
+	}
+	if (u->what & RELAY_UPD_HOLD)
+		L->no_send = u->no_send;
+	if (u->what & RELAY_UPD_XFORM)
+		for (int x = 0; x < RELAY_XF_COUNT; x++)
+			if (u->xf_mask & (1u << x)) {
+				xf_release(&L->xf[x]);
+				L->xf[x] = u->xf[x];
+			}
+}
+
+static void run_commands(struct relay_thread *t)
+{
+	struct relay_msg *m = q_take(&t->q), *next;
+	for (; m; m = next) {
+		next = m->next;
+		switch (m->type) {
+		case M_ADD:
+			session_attach(t, m->s);
+			break;
+		case M_UPDATE:
+			session_apply(m->s, &m->upd);
+			free(m);
+			break;
+		case M_REMOVE:
+			session_detach(t, m->s);
+			break;
+		case M_STOP:
+			t->running = false;
+			break;
+		case M_EVENT:
+			break;
+		}
+	}
+}
+
+static void inactivity_scan(struct relay_thread *t)
+{
+	uint64_t v;
+	if (read(t->tick_fd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: spurious */
+	}
+	for (struct relay_session *s = t->list; s; s = s->next) {
+		if (!s->inactivity_s)
+			continue;
+		int64_t last = s->idle_base;
+		for (int l = 0; l < 2; l++) {
+			int64_t r = atomic_load_explicit(&s->ctr[l].last_rx, memory_order_relaxed);
+			if (r > last)
+				last = r;
+		}
+		if (t->now - last < (int64_t)s->inactivity_s * 1000 || s->inact_reported == last)
+			continue;
+		struct relay_event ev = { .type = RELAY_EV_INACTIVE };
+		if (ev_push(s, &ev))
+			s->inact_reported = last;
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	struct relay_thread *t = arg;
+	struct epoll_event evs[RELAY_EVENTS];
+
+	t->running = true;
+	t->now = relay_now_ms();
+	while (t->running) {
+		int n = epoll_wait(t->ep, evs, RELAY_EVENTS, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		bool cmds = false, tick = false;
+		t->now = relay_now_ms();
+		for (int i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+			if (p == &t->q)
+				cmds = true;
+			else if (p == &t->tick_fd)
+				tick = true;
+			else
+				sock_ready(t, p);
+		}
+		if (tick)
+			inactivity_scan(t);
+		if (cmds)
+			run_commands(t);
+	}
+	if (t->running)        /* epoll failed: still honour what was asked */
+		run_commands(t);
+	while (t->list)
+		session_detach(t, t->list);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Threads (main thread)                                                */
+
+static void thread_free(struct relay_thread *t)
+{
+	if (t->ep >= 0)
+		close(t->ep);
+	if (t->q.efd >= 0)
+		close(t->q.efd);
+	if (t->tick_fd >= 0)
+		close(t->tick_fd);
+	pthread_mutex_destroy(&t->q.mu);
+	free(t);
+}
+
+static int thread_new(struct relay_thread **out)
+{
+	int rc = 0;
+	struct relay_thread *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	pthread_mutex_init(&t->q.mu, NULL);
+	t->ep = epoll_create1(EPOLL_CLOEXEC);
+	t->q.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	t->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (t->ep < 0 || t->q.efd < 0 || t->tick_fd < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	struct epoll_event eq = { .events = EPOLLIN, .data.ptr = &t->q };
+	struct epoll_event et = { .events = EPOLLIN, .data.ptr = &t->tick_fd };
+	if (timerfd_settime(t->tick_fd, 0, &its, NULL) < 0 ||
+	    epoll_ctl(t->ep, EPOLL_CTL_ADD, t->q.efd, &eq) < 0 ||
+	    epoll_ctl(t->ep, EPOLL_CTL_ADD, t->tick_fd, &et) < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	for (int i = 0; i < RELAY_BATCH; i++) {
+		t->rxiov[i].iov_base = t->buf[i];
+		t->rxiov[i].iov_len = RELAY_BUF - RELAY_TAILROOM;
+		t->rx[i].msg_hdr.msg_iov = &t->rxiov[i];
+		t->rx[i].msg_hdr.msg_iovlen = 1;
+		t->rx[i].msg_hdr.msg_name = &t->rxname[i];
+		for (int os = 0; os < 2; os++) {
+			t->tx[os][i].msg_hdr.msg_iov = &t->txiov[os][i];
+			t->tx[os][i].msg_hdr.msg_iovlen = 1;
+		}
+	}
+	*out = t;
+	return 0;
+fail:
+	thread_free(t);
+	return rc;
+}
+
+int relay_start(int nthreads)
+{
+	int rc = 0;
+	sigset_t all, old;
+
+	if (R.n)
+		return -EALREADY;
+	if (nthreads < 1 || nthreads > RELAY_MAX_THREADS)
+		return -EINVAL;
+	R.ev.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (R.ev.efd < 0)
+		return -errno;
+	/* the relay threads take no signals: they stay with the main thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (int i = 0; i < nthreads; i++) {
+		struct relay_thread *t = NULL;
+		if ((rc = thread_new(&t)))
+			break;
+		R.t[R.n++] = t;
+		if ((rc = -pthread_create(&t->tid, NULL, thread_main, t)))
+			break;
+		t->started = true;
+		char name[16];
+		snprintf(name, sizeof(name), "tg-relay%d", i);
+		pthread_setname_np(t->tid, name);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc)
+		relay_stop();
+	return rc;
+}
+
+void relay_stop(void)
+{
+	if (!R.n && R.ev.efd < 0)
+		return;
+	for (int i = 0; i < R.n; i++)
+		if (R.t[i]->started) {
+			R.t[i]->stop_msg.type = M_STOP;
+			q_push(&R.t[i]->q, &R.t[i]->stop_msg);
+		}
+	for (int i = 0; i < R.n; i++)
+		if (R.t[i]->started)
+			pthread_join(R.t[i]->tid, NULL);
+	relay_dispatch();        /* the REMOVED events of what was left */
+	for (int i = 0; i < R.n; i++) {
+		thread_free(R.t[i]);
+		R.t[i] = NULL;
+	}
+	R.n = 0;
+	if (R.attached)
+		loop_del(R.ev.efd);
+	R.attached = false;
+	close(R.ev.efd);
+	R.ev.efd = -1;
+}
+
+int relay_event_fd(void) { return R.ev.efd; }
+
+static void dispatch_cb(void *arg, uint32_t events) { relay_dispatch(); }
+
+int relay_loop_attach(void)
+{
+	if (R.ev.efd < 0)
+		return -ESRCH;
+	if (R.attached)
+		return 0;
+	int rc = loop_add(R.ev.efd, EPOLLIN, dispatch_cb, NULL);
+	R.attached = !rc;
+	return rc;
+}
+
+uint64_t relay_cpu_ns(void)
+{
+	uint64_t ns = 0;
+	for (int i = 0; i < R.n; i++) {
+		clockid_t cid;
+		struct timespec ts;
+		if (R.t[i]->started && !pthread_getcpuclockid(R.t[i]->tid, &cid) &&
+		    !clock_gettime(cid, &ts))
+			ns += (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	}
+	return ns;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sessions (main thread)                                               */
+
+void relay_dispatch(void)
+{
+	if (R.ev.efd < 0)
+		return;
+	struct relay_msg *m = q_take(&R.ev), *next;
+	for (; m; m = next) {
+		next = m->next;
+		struct relay_session *s = m->s;
+		struct relay_event ev = m->ev;
+		if (ev.type != RELAY_EV_REMOVED) {
+			free(m);
+			if (ev.type == RELAY_EV_LATCHED)
+				s->m_remote[ev.leg][ev.rtcp] = ev.addr;
+			if (s->on_event)
+				s->on_event(s->arg, s, &ev);
+			continue;
+		}
+		for (int l = 0; l < 2; l++) {
+			if (s->ports)
+				relay_ports_release(s->ports, &s->pair[l]);
+			else
+				relay_pair_close(&s->pair[l]);
+		}
+		if (s->on_event)
+			s->on_event(s->arg, s, &ev);
+		s->t->nsess--;
+		R.nsess--;
+		free(s);             /* m was embedded in s */
+	}
+}
+
+int relay_session_add(const struct relay_spec *spec, struct relay_session **out)
+{
+	if (!R.n)
+		return -ESRCH;
+	for (int l = 0; l < 2; l++)
+		if (spec->leg[l].ports.rtp_fd < 0)
+			return -EINVAL;
+	struct relay_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	struct relay_thread *t = R.t[0];
+	for (int i = 1; i < R.n; i++)
+		if (R.t[i]->nsess < t->nsess)
+			t = R.t[i];
+	s->t = t;
+	s->ports = spec->ports;
+	s->on_event = spec->on_event;
+	s->arg = spec->arg;
+	s->inactivity_s = spec->inactivity_s;
+	for (int l = 0; l < 2; l++) {
+		const struct relay_leg_spec *ls = &spec->leg[l];
+		struct leg_rt *L = &s->leg[l];
+		s->pair[l] = ls->ports;
+		L->mux = ls->ports.rtcp_fd < 0;
+		L->remote[SLOT_RTP] = ls->remote_rtp;
+		if (!L->mux)
+			L->remote[SLOT_RTCP] = ls->remote_rtcp;
+		for (int k = 0; k < 2; k++) {
+			L->rlen[k] = addr_len(&L->remote[k]);
+			L->latch_pending[k] = ls->latch;
+			s->m_remote[l][k] = L->remote[k];
+			L->sock[k] = (struct relay_sock){ s, (uint8_t)l, (uint8_t)k,
+							  k ? ls->ports.rtcp_fd : ls->ports.rtp_fd };
+		}
+		L->no_send = ls->no_send;
+		memcpy(L->xf, ls->xf, sizeof(L->xf));
+	}
+	t->nsess++;
+	R.nsess++;
+	s->add_msg.type = M_ADD;
+	s->add_msg.s = s;
+	s->rm_msg.s = s;
+	q_push(&t->q, &s->add_msg);
+	*out = s;
+	return 0;
+}
+
+int relay_session_update(struct relay_session *s, const struct relay_update *u)
+{
+	if (s->removing)
+		return -ESHUTDOWN;
+	if (u->leg != RELAY_LEG_A && u->leg != RELAY_LEG_B)
+		return -EINVAL;
+	struct relay_msg *m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->type = M_UPDATE;
+	m->s = s;
+	m->upd = *u;
+	if (s->pair[u->leg].rtcp_fd < 0)   /* rtcp-mux: no RTCP address */
+		memset(&m->upd.remote_rtcp, 0, sizeof(m->upd.remote_rtcp));
+	if (u->what & RELAY_UPD_REMOTE) {
+		s->m_remote[u->leg][SLOT_RTP] = m->upd.remote_rtp;
+		s->m_remote[u->leg][SLOT_RTCP] = m->upd.remote_rtcp;
+	}
+	q_push(&s->t->q, m);
+	return 0;
+}
+
+void relay_session_remove(struct relay_session *s)
+{
+	if (s->removing)
+		return;
+	s->removing = true;
+	s->rm_msg.type = M_REMOVE;
+	q_push(&s->t->q, &s->rm_msg);
+}
+
+static void dir_get(const struct ctr_dir *c, struct relay_dir_stats *d)
+{
+	d->packets = ctr_get(&c->packets);
+	d->bytes = ctr_get(&c->bytes);
+	d->auth_fail = ctr_get(&c->auth);
+	d->replay_fail = ctr_get(&c->replay);
+	d->xform_fail = ctr_get(&c->xform);
+	d->dropped = ctr_get(&c->dropped);
+}
+
+void relay_session_stats(const struct relay_session *s, struct relay_stats *out)
+{
+	for (int l = 0; l < 2; l++) {
+		dir_get(&s->ctr[l].rx, &out->leg[l].rx);
+		dir_get(&s->ctr[l].tx, &out->leg[l].tx);
+		out->leg[l].last_rx_ms = atomic_load_explicit((_Atomic int64_t *)&s->ctr[l].last_rx,
+							      memory_order_relaxed);
+	}
+}
+
+const struct relay_pair *relay_session_local(const struct relay_session *s, int leg)
+{
+	return &s->pair[leg & 1];
+}
+
+const struct sockaddr_storage *relay_session_remote(const struct relay_session *s, int leg, bool rtcp)
+{
+	return &s->m_remote[leg & 1][rtcp];
+}
+
+unsigned relay_session_count(void) { return R.nsess; }

@@ -1,0 +1,645 @@
+/* session.c - SDP offer/answer through the media anchor, SRTP per leg, relay sessions
+ * (see session.h). */
+#include "media/session.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "media/relay.h"
+#include "media/sdp.h"
+#include "media/srtp.h"
+
+#define MAX_OFFER 16
+
+struct media_leg {          /* one side of a call's media; owned by media_call */
+	enum cfg_srtp policy;
+	struct sdes_prefs prefs;
+	char codecs[CFG_CODEC_COUNT][16];   /* voice-class codec / codec, in order */
+	size_t ncodecs;
+	struct relay_pair pair;             /* our ports facing this leg */
+	bool have_pair;
+	struct sockaddr_storage remote;     /* from SDP */
+	int remote_rtcp_port;
+	struct sdes_crypto offered[MAX_OFFER]; /* our offer to this leg */
+	size_t noffered;
+	struct sdes_crypto peer_offer[MAX_OFFER]; /* this leg's offer to us */
+	size_t npeer_offer;
+	bool srtp, passthru;
+	struct sdes_crypto send_key, recv_key;
+	char codec[24];
+};
+
+struct media_call {         /* owned by the B2BUA call */
+	uint32_t id;
+	struct media_leg leg[2];
+	struct relay_session *rs;
+	int pending_from;       /* leg whose offer awaits the answer, -1 */
+	int family;
+	int last_from;          /* the last answer: from which leg, its text, what we sent on */
+	struct buf last_in, last_out;
+};
+
+static struct {
+	bool started;
+	struct relay_ports *ports;
+	uint16_t lo, hi;
+	const struct cfg *cfg;
+} M;
+
+int media_start(void)
+{
+	int rc = tg_srtp_init();
+	if (rc)
+		return rc;
+	rc = relay_start(1);
+	if (rc && rc != -EALREADY)
+		return rc;
+	rc = relay_loop_attach();
+	if (rc)
+		return rc;
+	M.started = true;
+	return 0;
+}
+
+void media_stop(void)
+{
+	if (!M.started)
+		return;
+	relay_stop();
+	relay_ports_free(M.ports);
+	M.ports = NULL;
+	M.started = false;
+}
+
+void media_apply(const struct cfg *c)
+{
+	M.cfg = c;
+	if (!M.started)
+		return;
+	uint16_t lo = c->voice.rtp_port_lo, hi = c->voice.rtp_port_hi;
+	if (M.ports && lo == M.lo && hi == M.hi)
+		return;
+	struct relay_ports *p = NULL;
+	if (relay_ports_new(lo, hi, &p)) {
+		log_msg(3, "MEDIA", "PORTS", "rtp-port range %u %u is not usable", lo, hi);
+		return;
+	}
+	relay_ports_free(M.ports); /* freed when its last pair comes back */
+	M.ports = p;
+	M.lo = lo;
+	M.hi = hi;
+}
+
+int media_call_new(struct media_call **out, uint32_t call_id)
+{
+	struct media_call *mc = calloc(1, sizeof(*mc));
+	if (!mc)
+		return -ENOMEM;
+	mc->id = call_id;
+	mc->pending_from = -1;
+	mc->last_from = -1;
+	for (int i = 0; i < 2; i++) {
+		mc->leg[i].pair.rtp_fd = mc->leg[i].pair.rtcp_fd = -1;
+		sdes_prefs_default(&mc->leg[i].prefs);
+	}
+	*out = mc;
+	return 0;
+}
+
+static void leg_clear_keys(struct media_leg *l)
+{
+	for (size_t i = 0; i < MAX_OFFER; i++) {
+		sdes_crypto_clear(&l->offered[i]);
+		sdes_crypto_clear(&l->peer_offer[i]);
+	}
+	sdes_crypto_clear(&l->send_key);
+	sdes_crypto_clear(&l->recv_key);
+}
+
+void media_call_free(struct media_call *mc)
+{
+	if (!mc)
+		return;
+	if (mc->rs)
+		relay_session_remove(mc->rs);
+	else
+		for (int i = 0; i < 2; i++)
+			if (mc->leg[i].have_pair)
+				relay_ports_release(M.ports, &mc->leg[i].pair);
+	for (int i = 0; i < 2; i++)
+		leg_clear_keys(&mc->leg[i]);
+	buf_free(&mc->last_in);
+	buf_free(&mc->last_out);
+	free(mc);
+}
+
+void media_call_set_peer(struct media_call *mc, int leg, const struct cfg *c,
+			 const struct cfg_dial_peer *dp)
+{
+	struct media_leg *l = &mc->leg[leg];
+	const struct cfg_tenant *ten = dp && dp->vc_tenant[0] ? cfg_tenant_find(c, dp->vc_tenant) : NULL;
+	l->policy = dp && dp->srtp ? dp->srtp : c->voice.srtp;
+	const char *cls = dp && dp->vc_srtp_crypto[0] ? dp->vc_srtp_crypto
+			  : ten && ten->srtp_crypto[0] ? ten->srtp_crypto : c->voice.sip.srtp_crypto;
+	sdes_prefs_from_class(&l->prefs, cls[0] ? cfg_srtp_crypto_find(c, cls) : NULL);
+	l->ncodecs = 0;
+	if (dp && dp->vc_codec[0]) {
+		const struct cfg_codec_class *cc = cfg_codec_find(c, dp->vc_codec);
+		for (size_t i = 0; cc && i < cc->e.n && l->ncodecs < CFG_CODEC_COUNT; i++)
+			snprintf(l->codecs[l->ncodecs++], sizeof(l->codecs[0]), "%s", cfg_codec_names[cc->e.v[i].codec]);
+	} else if (dp && dp->codec) {
+		snprintf(l->codecs[l->ncodecs++], sizeof(l->codecs[0]), "%s", cfg_codec_names[dp->codec]);
+	}
+	/* a new outbound attempt starts its B side afresh */
+	l->noffered = 0;
+	l->srtp = false;
+}
+
+int media_pending_from(const struct media_call *mc)
+{
+	return mc->pending_from;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int first_audio(const struct sdp *s)
+{
+	for (size_t i = 0; i < s->nmedia; i++)
+		if (s->media[i].rtp && s->media[i].port && !strcmp(s->media[i].type, "audio"))
+			return (int)i;
+	return -1;
+}
+
+static int addr_of(const struct sdp_media *m, uint16_t port, struct sockaddr_storage *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!m->conn.present)
+		return -EINVAL;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)out;
+	if (inet_pton(AF_INET, m->conn.addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, m->conn.addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		return 0;
+	}
+	return -EINVAL; /* an FQDN in c= is not supported */
+}
+
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+	if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf, (socklen_t)n);
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)n);
+	return buf;
+}
+
+static int ensure_pairs(struct media_call *mc, int family, char *reason, size_t rsz)
+{
+	for (int i = 0; i < 2; i++) {
+		struct media_leg *l = &mc->leg[i];
+		if (l->have_pair)
+			continue;
+		struct sockaddr_storage a;
+		int rc = relay_media_addr(M.cfg, family, &a);
+		if (!rc)
+			rc = M.ports ? relay_ports_alloc(M.ports, &a, false, &l->pair) : -ENODEV;
+		if (rc) {
+			snprintf(reason, rsz, rc == -EADDRNOTAVAIL ? "RTP port range exhausted" : "no media address (%s)",
+				 strerror(-rc));
+			log_msg(3, "MEDIA", "PORTS", "call %u: %s", mc->id, reason);
+			return 503;
+		}
+		l->have_pair = true;
+	}
+	mc->family = family;
+	return 0;
+}
+
+/* Our side of leg l in the SDP that goes to it: address, port, no rtcp-mux. */
+static int point_to_us(struct sdp *s, int idx, const struct media_leg *l)
+{
+	char a[64];
+	const struct sockaddr_storage *loc = &l->pair.local;
+	addr_text(loc, a, sizeof(a));
+	/* a wildcard media address: the address the peer reached us on is not
+	 * known here; fall back to the loopback-safe first local address */
+	if (!strcmp(a, "0.0.0.0") || !strcmp(a, "::"))
+		snprintf(a, sizeof(a), "%s", loc->ss_family == AF_INET6 ? "::1" : "127.0.0.1");
+	int rc = sdp_set_origin_addr(s, a);
+	if (!rc && s->conn.present)
+		rc = sdp_set_conn(s, SDP_SESSION, a);
+	if (!rc)
+		rc = sdp_set_conn(s, idx, a);
+	if (!rc)
+		rc = sdp_set_port(s, (size_t)idx, l->pair.port);
+	if (!rc)
+		rc = sdp_set_rtcp(s, (size_t)idx, 0, NULL);
+	if (!rc)
+		rc = sdp_set_rtcp_mux(s, (size_t)idx, false);
+	return rc;
+}
+
+static size_t parse_cryptos(const struct sdp_media *m, struct sdes_crypto *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->ncrypto && n < cap; i++) {
+		char err[128];
+		if (sdes_crypto_parse(&out[n], m->crypto[i].value, err, sizeof(err)) == 0 &&
+		    sdes_crypto_usable(&out[n]))
+			n++;
+	}
+	return n;
+}
+
+static void codec_of(const struct sdp_media *m, char *out, size_t n)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < m->nfmts; i++)
+		if (strcasecmp(m->pts[i].encoding, "telephone-event")) {
+			snprintf(out, n, "%s", m->pts[i].encoding);
+			return;
+		}
+}
+
+int media_offer(struct media_call *mc, int from, const char *body, size_t len, struct buf *out,
+		char *reason, size_t rsz)
+{
+	struct media_leg *x = &mc->leg[from], *y = &mc->leg[1 - from];
+	struct sdp *s = NULL;
+	char err[200];
+	int st = 0;
+	/* the same answer again (183 then 200): the same SDP goes on */
+	if (from == mc->last_from && len == mc->last_in.len && !memcmp(body, buf_str(&mc->last_in), len)) {
+		buf_append(out, buf_str(&mc->last_out), mc->last_out.len);
+		return 0;
+	}
+	if (sdp_parse(body, len, &s, err, sizeof(err))) {
+		snprintf(reason, rsz, "Not Acceptable Here (bad SDP: %s)", err);
+		return 488;
+	}
+	int idx = first_audio(s);
+	if (idx < 0) {
+		/* nothing to anchor (no audio): pass it as it is */
+		sdp_print(s, out);
+		goto out;
+	}
+	struct sdp_media *m = &s->media[idx];
+	if (addr_of(m, (uint16_t)m->port, &x->remote)) {
+		snprintf(reason, rsz, "Not Acceptable Here (unsupported connection address %s)", m->conn.addr);
+		st = 488;
+		goto out;
+	}
+	x->npeer_offer = parse_cryptos(m, x->peer_offer, MAX_OFFER);
+	x->passthru = x->policy == CFG_SRTP_PASSTHRU;
+	if (x->passthru != (y->policy == CFG_SRTP_PASSTHRU)) {
+		snprintf(reason, rsz, "Not Acceptable Here (srtp pass-thru needs pass-thru on both dial-peers)");
+		st = 488;
+		goto out;
+	}
+	if (x->policy == CFG_SRTP_ON && !x->npeer_offer) {
+		snprintf(reason, rsz, "Not Acceptable Here (SRTP required, offer has no usable a=crypto)");
+		st = 488;
+		goto out;
+	}
+	st = ensure_pairs(mc, x->remote.ss_family, reason, rsz);
+	if (st)
+		goto out;
+	if (point_to_us(s, idx, y)) {
+		snprintf(reason, rsz, "Server Internal Error (SDP rewrite)");
+		st = 500;
+		goto out;
+	}
+	m = &s->media[idx];
+	if (!x->passthru) {
+		sdp_remove_crypto(s, (size_t)idx, -1);
+		y->noffered = 0;
+		if (y->policy == CFG_SRTP_ON || y->policy == CFG_SRTP_FALLBACK) {
+			if (sdes_offer_build(y->offered, &y->noffered, MAX_OFFER, &y->prefs)) {
+				snprintf(reason, rsz, "Server Internal Error (SRTP keys)");
+				st = 500;
+				goto out;
+			}
+			for (size_t i = 0; i < y->noffered; i++) {
+				char line[SDES_LINE_MAX];
+				if (sdes_crypto_emit(line, sizeof(line), &y->offered[i]) > 0)
+					sdp_add_crypto(s, (size_t)idx, line);
+			}
+			sdp_set_proto(s, (size_t)idx, "RTP/SAVP");
+		} else {
+			sdp_set_proto(s, (size_t)idx, "RTP/AVP");
+		}
+	}
+	if (y->ncodecs) {
+		const char *prefs[CFG_CODEC_COUNT];
+		for (size_t i = 0; i < y->ncodecs; i++)
+			prefs[i] = y->codecs[i];
+		if (sdp_filter_codecs(s, (size_t)idx, prefs, y->ncodecs) == -ENOENT) {
+			snprintf(reason, rsz, "Not Acceptable Here (no codec of the dial-peer's list offered)");
+			st = 488;
+			goto out;
+		}
+	}
+	sdp_bump_version(s);
+	sdp_print(s, out);
+	mc->pending_from = from;
+out:
+	sdp_free(s);
+	return st;
+}
+
+/* ---- SRTP transforms for the relay ---- */
+
+static int xf_unprotect(void *ctx, uint8_t *pkt, int *len, int maxlen)
+{
+	size_t l = (size_t)*len;
+	(void)maxlen;
+	int rc = tg_srtp_unprotect(ctx, pkt, &l);
+	if (rc)
+		return rc == TG_SRTP_E_AUTH ? RELAY_XF_EAUTH : tg_srtp_is_replay(rc) ? RELAY_XF_EREPLAY : rc;
+	*len = (int)l;
+	return 0;
+}
+
+static int xf_protect(void *ctx, uint8_t *pkt, int *len, int maxlen)
+{
+	size_t l = (size_t)*len;
+	int rc = tg_srtp_protect(ctx, pkt, &l, (size_t)maxlen);
+	if (rc)
+		return rc;
+	*len = (int)l;
+	return 0;
+}
+
+static int xf_unprotect_rtcp(void *ctx, uint8_t *pkt, int *len, int maxlen)
+{
+	size_t l = (size_t)*len;
+	(void)maxlen;
+	int rc = tg_srtp_unprotect_rtcp(ctx, pkt, &l);
+	if (rc)
+		return rc == TG_SRTP_E_AUTH ? RELAY_XF_EAUTH : tg_srtp_is_replay(rc) ? RELAY_XF_EREPLAY : rc;
+	*len = (int)l;
+	return 0;
+}
+
+static int xf_protect_rtcp(void *ctx, uint8_t *pkt, int *len, int maxlen)
+{
+	size_t l = (size_t)*len;
+	int rc = tg_srtp_protect_rtcp(ctx, pkt, &l, (size_t)maxlen);
+	if (rc)
+		return rc;
+	*len = (int)l;
+	return 0;
+}
+
+static void xf_release(void *ctx)
+{
+	tg_srtp_free(ctx);
+}
+
+/* The four transforms of one leg from its negotiated keys (none without SRTP). */
+static int leg_xforms(const struct media_leg *l, struct relay_xform xf[RELAY_XF_COUNT])
+{
+	memset(xf, 0, sizeof(*xf) * RELAY_XF_COUNT);
+	if (!l->srtp || l->passthru)
+		return 0;
+	struct tg_srtp *rin = NULL, *rout = NULL, *cin = NULL, *cout = NULL;
+	int rc = tg_srtp_new(&rin, &l->recv_key, TG_SRTP_RECV);
+	if (!rc)
+		rc = tg_srtp_new(&rout, &l->send_key, TG_SRTP_SEND);
+	if (!rc)
+		rc = tg_srtp_new(&cin, &l->recv_key, TG_SRTP_RECV);
+	if (!rc)
+		rc = tg_srtp_new(&cout, &l->send_key, TG_SRTP_SEND);
+	if (rc) {
+		tg_srtp_free(rin);
+		tg_srtp_free(rout);
+		tg_srtp_free(cin);
+		tg_srtp_free(cout);
+		return rc;
+	}
+	xf[RELAY_XF_RTP_IN] = (struct relay_xform){ xf_unprotect, rin, xf_release };
+	xf[RELAY_XF_RTP_OUT] = (struct relay_xform){ xf_protect, rout, xf_release };
+	xf[RELAY_XF_RTCP_IN] = (struct relay_xform){ xf_unprotect_rtcp, cin, xf_release };
+	xf[RELAY_XF_RTCP_OUT] = (struct relay_xform){ xf_protect_rtcp, cout, xf_release };
+	return 0;
+}
+
+static void xforms_drop(struct relay_xform *xf)
+{
+	for (int i = 0; i < RELAY_XF_COUNT; i++)
+		if (xf[i].release)
+			xf[i].release(xf[i].ctx);
+}
+
+static void rtcp_of(const struct media_leg *l, struct sockaddr_storage *out)
+{
+	*out = l->remote;
+	uint16_t port = (uint16_t)(l->remote_rtcp_port ? l->remote_rtcp_port : 0);
+	if (!port) {
+		uint16_t p = l->remote.ss_family == AF_INET6 ? ntohs(((const struct sockaddr_in6 *)&l->remote)->sin6_port)
+							     : ntohs(((const struct sockaddr_in *)&l->remote)->sin_port);
+		port = (uint16_t)(p + 1);
+	}
+	if (out->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)out)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)out)->sin_port = htons(port);
+}
+
+static int relay_go(struct media_call *mc, char *reason, size_t rsz)
+{
+	struct relay_xform xf[2][RELAY_XF_COUNT];
+	for (int i = 0; i < 2; i++)
+		if (leg_xforms(&mc->leg[i], xf[i])) {
+			if (i)
+				xforms_drop(xf[0]);
+			snprintf(reason, rsz, "Server Internal Error (SRTP context)");
+			return 500;
+		}
+	if (!mc->rs) {
+		struct relay_spec spec;
+		memset(&spec, 0, sizeof(spec));
+		for (int i = 0; i < 2; i++) {
+			struct relay_leg_spec *ls = &spec.leg[i];
+			ls->ports = mc->leg[i].pair;
+			ls->remote_rtp = mc->leg[i].remote;
+			rtcp_of(&mc->leg[i], &ls->remote_rtcp);
+			ls->latch = true;
+			memcpy(ls->xf, xf[i], sizeof(ls->xf));
+		}
+		spec.ports = M.ports;
+		int rc = relay_session_add(&spec, &mc->rs);
+		if (rc) {
+			xforms_drop(xf[0]);
+			xforms_drop(xf[1]);
+			snprintf(reason, rsz, "Service Unavailable (media relay: %s)", strerror(-rc));
+			return 503;
+		}
+		/* the pairs belong to the relay now */
+		mc->leg[0].have_pair = mc->leg[1].have_pair = false;
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct relay_update u;
+		memset(&u, 0, sizeof(u));
+		u.what = RELAY_UPD_REMOTE | RELAY_UPD_XFORM;
+		u.leg = i;
+		u.remote_rtp = mc->leg[i].remote;
+		rtcp_of(&mc->leg[i], &u.remote_rtcp);
+		u.latch = true;
+		u.xf_mask = (1u << RELAY_XF_COUNT) - 1;
+		memcpy(u.xf, xf[i], sizeof(u.xf));
+		if (relay_session_update(mc->rs, &u))
+			xforms_drop(xf[i]);
+	}
+	return 0;
+}
+
+int media_answer(struct media_call *mc, int from, const char *body, size_t len, struct buf *out,
+		 char *reason, size_t rsz)
+{
+	struct media_leg *y = &mc->leg[from], *x = &mc->leg[1 - from];
+	struct sdp *s = NULL;
+	char err[200];
+	int st = 0;
+	if (sdp_parse(body, len, &s, err, sizeof(err))) {
+		snprintf(reason, rsz, "Not Acceptable Here (bad SDP answer: %s)", err);
+		return 488;
+	}
+	int idx = first_audio(s);
+	if (idx < 0) {
+		sdp_print(s, out);
+		goto out;
+	}
+	struct sdp_media *m = &s->media[idx];
+	if (addr_of(m, (uint16_t)m->port, &y->remote)) {
+		snprintf(reason, rsz, "Not Acceptable Here (unsupported connection address %s)", m->conn.addr);
+		st = 488;
+		goto out;
+	}
+	y->remote_rtcp_port = (int)m->rtcp_port;
+	codec_of(m, y->codec, sizeof(y->codec));
+	memcpy(x->codec, y->codec, sizeof(x->codec));
+	/* the answering leg: did it take our SRTP offer? */
+	y->srtp = false;
+	if (!y->passthru && y->noffered) {
+		struct sdes_crypto ans[MAX_OFFER];
+		size_t n = parse_cryptos(m, ans, MAX_OFFER), matched;
+		if (n && sdes_answer_check(&matched, y->offered, y->noffered, &ans[0]) == 0) {
+			y->send_key = y->offered[matched];
+			y->recv_key = ans[0];
+			y->srtp = true;
+		} else if (y->policy == CFG_SRTP_ON) {
+			snprintf(reason, rsz, "Not Acceptable Here (SRTP required, answer has no matching a=crypto)");
+			st = 488;
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			sdes_crypto_clear(&ans[i]);
+	}
+	/* the answer towards the offering leg */
+	if (point_to_us(s, idx, x)) {
+		snprintf(reason, rsz, "Server Internal Error (SDP rewrite)");
+		st = 500;
+		goto out;
+	}
+	x->srtp = false;
+	if (!x->passthru) {
+		sdp_remove_crypto(s, (size_t)idx, -1);
+		if (x->npeer_offer) {
+			size_t chosen;
+			struct sdes_crypto mine;
+			if (sdes_answer_build(&chosen, &mine, x->peer_offer, x->npeer_offer, &x->prefs) == 0) {
+				char line[SDES_LINE_MAX];
+				x->recv_key = x->peer_offer[chosen];
+				x->send_key = mine;
+				x->srtp = true;
+				if (sdes_crypto_emit(line, sizeof(line), &mine) > 0)
+					sdp_add_crypto(s, (size_t)idx, line);
+				sdes_crypto_clear(&mine);
+			} else if (x->policy == CFG_SRTP_ON) {
+				snprintf(reason, rsz, "Not Acceptable Here (no SRTP suite in common)");
+				st = 488;
+				goto out;
+			}
+		}
+		sdp_set_proto(s, (size_t)idx, x->srtp ? "RTP/SAVP" : "RTP/AVP");
+	}
+	sdp_bump_version(s);
+	size_t start = out->len;
+	sdp_print(s, out);
+	st = relay_go(mc, reason, rsz);
+	if (!st) {
+		mc->pending_from = -1;
+		mc->last_from = from;
+		buf_reset(&mc->last_in);
+		buf_append(&mc->last_in, body, len);
+		buf_reset(&mc->last_out);
+		buf_append(&mc->last_out, buf_str(out) + start, out->len - start);
+	}
+out:
+	sdp_free(s);
+	return st;
+}
+
+/* ------------------------------------------------------------------ */
+
+void media_call_info(const struct media_call *mc, int leg, struct media_leg_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!mc)
+		return;
+	const struct media_leg *l = &mc->leg[leg];
+	out->srtp = l->srtp;
+	memcpy(out->codec, l->codec, sizeof(out->codec));
+	out->codec[sizeof(out->codec) - 1] = '\0';
+	if (l->srtp) {
+		const struct tg_srtp_suite *a = tg_srtp_suite_get(l->send_key.suite);
+		const struct tg_srtp_suite *b = tg_srtp_suite_get(l->recv_key.suite);
+		snprintf(out->local_suite, sizeof(out->local_suite), "%s", a ? a->name : "?");
+		snprintf(out->remote_suite, sizeof(out->remote_suite), "%s", b ? b->name : "?");
+	}
+	out->remote = l->remote;
+	if (!mc->rs) {
+		out->local = l->pair.local;
+		return;
+	}
+	out->active = true;
+	const struct relay_pair *p = relay_session_local(mc->rs, leg);
+	if (p)
+		out->local = p->local;
+	const struct sockaddr_storage *r = relay_session_remote(mc->rs, leg, false);
+	if (r)
+		out->remote = *r;
+	struct relay_stats st;
+	relay_session_stats(mc->rs, &st);
+	const struct relay_leg_stats *ls = &st.leg[leg];
+	out->rx_packets = ls->rx.packets;
+	out->rx_bytes = ls->rx.bytes;
+	out->tx_packets = ls->tx.packets;
+	out->tx_bytes = ls->tx.bytes;
+	out->auth_fail = ls->rx.auth_fail;
+	out->replay_fail = ls->rx.replay_fail;
+	out->dropped = ls->rx.dropped + ls->tx.dropped;
+}
+
+void media_stats_get(struct media_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->sessions = relay_session_count();
+	if (M.ports) {
+		out->ports_free = relay_ports_avail(M.ports);
+		out->ports_total = relay_ports_total(M.ports);
+	}
+	out->relay_cpu_ns = relay_cpu_ns();
+}

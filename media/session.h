@@ -1,0 +1,73 @@
+/* session.h - media anchoring of one call: SDP offer/answer rewriting, SRTP
+ * negotiation per leg (SDES), and the relay session that carries the packets
+ * (layer 5).
+ *
+ * Every call's media flows through Tollgate.  Each leg has its own policy from
+ * its dial-peer (else `voice service voip`): `srtp` (required: a peer without
+ * SRTP fails the call with 488), `srtp fallback` (SRTP offered, RTP accepted),
+ * `srtp pass-thru` (crypto lines and packets pass untouched; both legs must
+ * be pass-thru, else 488 — CUBE answers 415), or none (RTP; an SRTP offer is
+ * still answered with SRTP, so interworking works whichever side asks).
+ *
+ * Ownership: a struct media_call belongs to its B2BUA call; media_call_free()
+ * hands the relay session back to the relay (which releases the ports once
+ * its thread lets go). */
+#ifndef TOLLGATE_MEDIA_SESSION_H
+#define TOLLGATE_MEDIA_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+
+enum { MEDIA_LEG_A = 0, MEDIA_LEG_B = 1 };
+
+struct media_call;
+
+/* Start / stop the media plane (relay thread, SRTP library). */
+int media_start(void);
+void media_stop(void);
+/* After a commit: rtp-port range and media addresses. */
+void media_apply(const struct cfg *c);
+
+/* A call's media; dp may be NULL (dial-peer 0: the global settings). */
+int media_call_new(struct media_call **out, uint32_t call_id);
+void media_call_free(struct media_call *mc);
+/* The settings of a leg: its dial-peer (NULL: globals), from the running cfg. */
+void media_call_set_peer(struct media_call *mc, int leg, const struct cfg *c,
+			 const struct cfg_dial_peer *dp);
+
+/* An offer (SDP body) received from leg `from`: write the offer for the other
+ * leg into out.  0, or a SIP status to refuse with (488, 503) and a reason. */
+int media_offer(struct media_call *mc, int from, const char *body, size_t len, struct buf *out,
+		char *reason, size_t rsz);
+/* The answer from leg `from` to the offer made to it: write the answer for
+ * the other leg into out and start (or update) the relay.  0 or a status. */
+int media_answer(struct media_call *mc, int from, const char *body, size_t len, struct buf *out,
+		 char *reason, size_t rsz);
+/* Is an offer waiting for its answer, and from which leg (-1: none)? */
+int media_pending_from(const struct media_call *mc);
+
+/* For show commands. */
+struct media_leg_info {
+	bool active;                       /* a relay session carries this call */
+	struct sockaddr_storage local, remote;
+	bool srtp;
+	char local_suite[40], remote_suite[40];  /* names; keys are never shown */
+	char codec[24];
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t auth_fail, replay_fail, dropped;
+};
+void media_call_info(const struct media_call *mc, int leg, struct media_leg_info *out);
+
+struct media_stats {
+	unsigned sessions;
+	unsigned ports_free, ports_total;
+	uint64_t relay_cpu_ns;
+};
+void media_stats_get(struct media_stats *out);
+
+#endif
