@@ -129,6 +129,7 @@ static struct {              /* main, except ev (shared) */
 	struct relay_queue ev;   /* events, relay threads -> main */
 	unsigned nsess;
 	bool attached;
+	bool stopping;           /* relay_stop() runs: no new sessions or updates */
 } R = { .ev = { .mu = PTHREAD_MUTEX_INITIALIZER, .efd = -1 } };
 
 /* ------------------------------------------------------------------ */
@@ -590,6 +591,7 @@ void relay_stop(void)
 {
 	if (!R.n && R.ev.efd < 0)
 		return;
+	R.stopping = true;
 	for (int i = 0; i < R.n; i++)
 		if (R.t[i]->started) {
 			R.t[i]->stop_msg.type = M_STOP;
@@ -609,6 +611,7 @@ void relay_stop(void)
 	R.attached = false;
 	close(R.ev.efd);
 	R.ev.efd = -1;
+	R.stopping = false;
 }
 
 int relay_event_fd(void) { return R.ev.efd; }
@@ -665,6 +668,7 @@ void relay_dispatch(void)
 			else
 				relay_pair_close(&s->pair[l]);
 		}
+		s->removing = true;  /* relay_session_remove() from the callback: a no-op */
 		if (s->on_event)
 			s->on_event(s->arg, s, &ev);
 		s->t->nsess--;
@@ -675,7 +679,7 @@ void relay_dispatch(void)
 
 int relay_session_add(const struct relay_spec *spec, struct relay_session **out)
 {
-	if (!R.n)
+	if (!R.n || R.stopping)
 		return -ESRCH;
 	for (int l = 0; l < 2; l++)
 		if (spec->leg[l].ports.rtp_fd < 0)
@@ -722,7 +726,7 @@ int relay_session_add(const struct relay_spec *spec, struct relay_session **out)
 
 int relay_session_update(struct relay_session *s, const struct relay_update *u)
 {
-	if (s->removing)
+	if (s->removing || R.stopping)
 		return -ESHUTDOWN;
 	if (u->leg != RELAY_LEG_A && u->leg != RELAY_LEG_B)
 		return -EINVAL;

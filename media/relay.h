@@ -181,10 +181,12 @@ int relay_loop_attach(void);   /* register relay_event_fd() with core/loop; rela
 
 /* Hand a session to a relay thread.  On success the spec's pairs and
  * transform ctxs belong to the relay and *out is a handle valid until its
- * RELAY_EV_REMOVED callback returns; on failure the caller keeps them. */
+ * RELAY_EV_REMOVED callback returns; on failure the caller keeps them.
+ * -ESRCH: the relay is not running; -EINVAL: a leg without an RTP socket. */
 int relay_session_add(const struct relay_spec *spec, struct relay_session **out);
-/* Queue an update; on success the new ctxs in u belong to the relay.
- * -ESHUTDOWN once removal was asked, -ENOMEM, -EINVAL. */
+/* Queue an update; on success the ctxs of the slots in u->xf_mask belong to
+ * the relay (the others stay the caller's).  -ESHUTDOWN once removal was
+ * asked (or relay_stop runs), -ENOMEM, -EINVAL. */
 int relay_session_update(struct relay_session *s, const struct relay_update *u);
 /* Queue removal (idempotent); RELAY_EV_REMOVED follows. */
 void relay_session_remove(struct relay_session *s);

@@ -824,13 +824,27 @@ static const char *const state_names[] = { "STATE_CALLING", "STATE_EARLY", "STAT
 void b2bua_foreach_call(b2bua_call_iter_fn fn, void *arg)
 {
 	for (struct call *c = g_calls; c; c = c->next) {
-		struct b2bua_call_info ci = {
-			.id = c->id, .state = state_names[c->state], .start = c->start, .connect = c->connect,
-			.a = { c->a.call_id, c->a.local_tag, c->a.remote_tag, c->a.calling, c->a.called,
-			       c->a.dest.proto, c->a.dest.addr, c->a.dest.conn_id, c->in_peer, true },
-			.b = { c->b.call_id, c->b.local_tag, c->b.remote_tag, c->b.calling, c->b.called,
-			       c->b.dest.proto, c->b.dest.addr, c->b.dest.conn_id, c->b.dial_peer, false },
-		};
+		struct b2bua_call_info ci;
+		memset(&ci, 0, sizeof(ci));
+		ci.id = c->id;
+		ci.state = state_names[c->state];
+		ci.start = c->start;
+		ci.connect = c->connect;
+		const struct leg *lg[2] = { &c->a, &c->b };
+		struct b2bua_leg_info *li[2] = { &ci.a, &ci.b };
+		for (int k = 0; k < 2; k++) {
+			li[k]->call_id = lg[k]->call_id;
+			li[k]->local_tag = lg[k]->local_tag;
+			li[k]->remote_tag = lg[k]->remote_tag;
+			li[k]->calling = lg[k]->calling;
+			li[k]->called = lg[k]->called;
+			li[k]->proto = lg[k]->dest.proto;
+			li[k]->remote = lg[k]->dest.addr;
+			li[k]->conn_id = lg[k]->dest.conn_id;
+			li[k]->answer = k == 0;
+		}
+		ci.a.dial_peer = c->in_peer;
+		ci.b.dial_peer = c->b.dial_peer;
 		media_call_info(c->media, MEDIA_LEG_A, &ci.a.media);
 		media_call_info(c->media, MEDIA_LEG_B, &ci.b.media);
 		fn(arg, &ci);

@@ -270,8 +270,9 @@ int sip_runtime_check(const struct cfg *c, char *err, size_t errsz)
 		const struct cfg_tenant *ten = dp->vc_tenant[0] ? cfg_tenant_find(c, dp->vc_tenant) : NULL;
 		if (!tr && ten)
 			tr = ten->session_transport;
-		if (!tr)
-			tr = c->voice.sip.session_transport;
+		/* only a dial-peer (or its tenant) that says `session transport tcp
+		 * tls` itself: one inheriting TLS from `voice service voip` is still
+		 * being typed in (its own transport may come on the next line) */
 		if (tr != CFG_TRANSPORT_TLS || dp->shutdown)
 			continue;
 		if (dp->target.kind != CFG_TARGET_IPV4 && dp->target.kind != CFG_TARGET_IPV6)

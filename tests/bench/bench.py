@@ -281,6 +281,8 @@ def report_tls(res, out):
       f"tollgated CPU {res.get('server_cpu_s')} s for them ({fmt(1000 * res['server_cpu_s'] / held if held else None)} ms each)")
     w(f"   tollgated VmRSS {res.get('rss0_kb')} kB -> {res.get('rss1_kb')} kB; after the client closed them all: "
       f"{res.get('rss_after_close_kb')} kB, alive: {res.get('alive_after_close')}")
+    w(f"   closing all at once: server side gone after {res.get('close_s')} s "
+      f"({res.get('left_after_close')} left), tollgated CPU {res.get('close_cpu_s')} s")
     kb = res.get("kb_per_conn")
     short = "" if held >= 20000 else f" (at {held} held: 20,000 not reachable here, see note)"
     w(f"   target: < 20 kB per idle TLS connection with 20,000 held: {fmt(kb)} kB   "

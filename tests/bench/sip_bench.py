@@ -58,13 +58,18 @@ def port_free(p):
     return True
 
 
-def port_block(n, lo=41000, hi=59000):
-    """n consecutive ports free for UDP and TCP on 127.0.0.1."""
-    for _ in range(500):
-        base = random.randrange(lo, hi - n) & ~1
-        if all(port_free(base + i) for i in range(n)):
-            return base
-    raise RuntimeError("no block of free ports found")
+_taken = set()
+
+
+def free_port(span=1, lo=41000, hi=59000):
+    """A port P with P..P+span-1 free for UDP and TCP, not handed out before by this script."""
+    for _ in range(5000):
+        p = random.randrange(lo, hi - span)
+        rng = range(p, p + span)
+        if not any(q in _taken for q in rng) and all(port_free(q) for q in rng):
+            _taken.update(rng)
+            return p
+    raise RuntimeError("no free port found")
 
 
 class Proc:
@@ -196,10 +201,11 @@ class Bench:
 
     def new_ports(self):
         """A fresh block for each phase: no wait for sockets of the previous one."""
-        b = port_block(24)
-        self.ports = dict(uac=b, uas=b + 1, kamA_udp=b + 2, kamA_tls=b + 3, tg_udp=b + 4, tg_tls=b + 5,
-                          kamP_tls=b + 6, kamB_tls=b + 7, kamB_udp=b + 8, uac_cp=b + 9, uas_cp=b + 10,
-                          uac_mp=b + 12, uas_mp=b + 18)  # sipp takes -mp P, P+2 (and more with rtp)
+        names = ("uac", "uas", "kamA_udp", "kamA_tls", "tg_udp", "tg_tls", "kamP_tls", "kamB_tls", "kamB_udp",
+                 "uac_cp", "uas_cp")
+        self.ports = {n: free_port() for n in names}
+        for n in ("uac_mp", "uas_mp"):  # sipp takes -mp P and P+2 (more with RTP)
+            self.ports[n] = free_port(span=6)
 
     # -- kamailio
     def tls_cfg(self, name, client_verify=True):

@@ -192,7 +192,14 @@ end
         except subprocess.TimeoutExpired:
             client.kill()
             client.wait(timeout=5)
-        time.sleep(2)
+        c0, t0 = cpu_s(tg.pid), time.monotonic()
+        end = t0 + 90
+        while time.monotonic() < end and tg.poll() is None and established(tls) > 0:
+            time.sleep(0.2)
+        left = established(tls)
+        time.sleep(1)
+        res.update(close_s=round(time.monotonic() - t0 - 1, 1), close_cpu_s=round(cpu_s(tg.pid) - c0, 2),
+                   left_after_close=left)
         res["alive_after_close"] = tg.poll() is None
         res["rss_after_close_kb"] = status_kb(tg.pid, "VmRSS")
         if tg.poll() is not None:

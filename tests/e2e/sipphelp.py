@@ -25,7 +25,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 
 SIPP = "/usr/bin/sipp"
 SCENARIOS = Path(__file__).resolve().parent / "sipp"
@@ -500,17 +499,15 @@ class Lab:
         for s in self.procs:
             s.kill()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 
 # ---------------------------------------------------------------------------
-# pytest glue (import these names into a test module to use them)
-
-@pytest.fixture
-def lab(tollgate, tmp_path):
-    """A Lab for this test; every sipp it started is killed (by pid) at the end."""
-    lb = Lab(tollgate, tmp_path)
-    yield lb
-    lb.close()
-
+# reading the core's show output
 
 def show_if_exists(core, command):
     """`command`'s output, or None when the core does not know the command yet."""

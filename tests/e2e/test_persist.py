@@ -104,7 +104,7 @@ dial-peer voice 100 voip
  description to carrier
  destination-pattern 1[2-9]..[2-9]......
  session protocol sipv2
- session target ipv4:192.0.2.10:5061
+ session target dns:carrier.example.net:5061
  session transport tcp tls
  voice-class sip srtp-crypto 1
  voice-class sip tls-profile 10
@@ -189,6 +189,7 @@ def test_write_kill9_restart_same_running_config(tollgate):
         " description added before the first write",
         " destination-pattern 5...",
         " session target ipv4:127.0.0.1:5090",
+        " session transport udp",
         " preference 3",
         "voice class codec 2",
         " codec preference 1 opus",

@@ -12,8 +12,14 @@ import time
 
 import pytest
 
-from sipphelp import (DialPeer, by_first_line, call_legs, lab, show_if_exists,  # noqa: F401 (lab: fixture)
-                      sip_stats)
+from sipphelp import DialPeer, Lab, by_first_line, call_legs, show_if_exists, sip_stats
+
+
+@pytest.fixture
+def lab(tollgate, tmp_path):
+    """Ports and sipp processes for one test; every sipp is killed (by pid) at the end."""
+    with Lab(tollgate, tmp_path) as lb:
+        yield lb
 
 
 def one_peer(lab, transport=None):

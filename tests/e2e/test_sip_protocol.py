@@ -8,8 +8,15 @@ import time
 
 import pytest
 
-from sipphelp import (DialPeer, lab, options_ping, read_sip_stream, sip_request,  # noqa: F401 (lab)
-                      sip_stats, status_of, udp_exchange)
+from sipphelp import (DialPeer, Lab, options_ping, read_sip_stream, sip_request, sip_stats,
+                      status_of, udp_exchange)
+
+
+@pytest.fixture
+def lab(tollgate, tmp_path):
+    """Ports and sipp processes for one test; every sipp is killed (by pid) at the end."""
+    with Lab(tollgate, tmp_path) as lb:
+        yield lb
 
 
 def ask(lab, text, wait=1.5):

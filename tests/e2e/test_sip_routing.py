@@ -5,7 +5,14 @@ a called number that no dial-peer matches gets 404.
 """
 import pytest
 
-from sipphelp import DialPeer, by_first_line, final_statuses, lab  # noqa: F401 (lab is a fixture)
+from sipphelp import DialPeer, Lab, by_first_line, final_statuses
+
+
+@pytest.fixture
+def lab(tollgate, tmp_path):
+    """Ports and sipp processes for one test; every sipp is killed (by pid) at the end."""
+    with Lab(tollgate, tmp_path) as lb:
+        yield lb
 
 SIPP_T = {"udp": "u1", "tcp": "t1"}
 

@@ -9,8 +9,17 @@ import re
 import time
 import warnings
 
-from sipphelp import (DialPeer, by_first_line, final_statuses, lab, options_ping,  # noqa: F401
-                      show_if_exists, sip_request, sip_stats, status_of, udp_exchange)
+import pytest
+
+from sipphelp import (DialPeer, Lab, by_first_line, final_statuses, options_ping, sip_request,
+                      sip_stats, status_of, udp_exchange)
+
+
+@pytest.fixture
+def lab(tollgate, tmp_path):
+    """Ports and sipp processes for one test; every sipp is killed (by pid) at the end."""
+    with Lab(tollgate, tmp_path) as lb:
+        yield lb
 
 UNTRUSTED = "127.0.0.2"
 
