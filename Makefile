@@ -129,6 +129,9 @@ install: all
 	[ -e $(DESTDIR)/etc/tollgate/startup-config ] || \
 		install -m 0640 conf/examples/startup-config $(DESTDIR)/etc/tollgate/startup-config
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tollgate/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/tollgate/examples $(DESTDIR)$(PREFIX)/share/doc/tollgate/interop
+	install -m 0644 conf/examples/*.cfg conf/examples/*.yaml $(DESTDIR)$(PREFIX)/share/doc/tollgate/examples/
+	[ ! -d docs/interop ] || install -m 0644 docs/interop/*.md $(DESTDIR)$(PREFIX)/share/doc/tollgate/interop/
 
 clean:
 	rm -rf $(B)

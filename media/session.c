@@ -43,6 +43,8 @@ struct media_call {         /* owned by the B2BUA call */
 	struct buf last_in, last_out;
 };
 
+struct media_debug_flags mediadbg;
+
 static struct {
 	bool started;
 	struct relay_ports *ports;
@@ -120,10 +122,70 @@ static void leg_clear_keys(struct media_leg *l)
 	sdes_crypto_clear(&l->recv_key);
 }
 
+/* ---- debug voip rtp / debug voip srtp (severity 7; never keys) ---- */
+
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t n);
+
+static unsigned port_of(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? ntohs(((const struct sockaddr_in6 *)ss)->sin6_port)
+	     : ss->ss_family == AF_INET ? ntohs(((const struct sockaddr_in *)ss)->sin_port) : 0;
+}
+
+static void dbg_refused(const struct media_call *mc, int st, const char *reason)
+{
+	if (st && mediadbg.srtp_error &&
+	    (strstr(reason, "SRTP") || strstr(reason, "crypto") || strstr(reason, "pass-thru")))
+		log_msg(7, "VOIP", "SRTP_ERROR", "call %u: refused %d %s", mc->id, st, reason);
+}
+
+static void dbg_started(const struct media_call *mc)
+{
+	for (int i = 0; i < 2; i++) {
+		const struct media_leg *l = &mc->leg[i];
+		struct media_leg_info mi;
+		media_call_info(mc, i, &mi);
+		if (mediadbg.srtp_session) {
+			if (l->passthru)
+				log_msg(7, "VOIP", "SRTP_SESSION", "call %u leg %c: SRTP pass-thru", mc->id, 'A' + i);
+			else if (l->srtp)
+				log_msg(7, "VOIP", "SRTP_SESSION", "call %u leg %c: SRTP on, local suite %s, remote suite %s",
+					mc->id, 'A' + i, mi.local_suite, mi.remote_suite);
+			else
+				log_msg(7, "VOIP", "SRTP_SESSION", "call %u leg %c: SRTP off (RTP)", mc->id, 'A' + i);
+		}
+		if (mediadbg.rtp) {
+			char la[64], ra[64];
+			log_msg(7, "VOIP", "RTP", "call %u leg %c: relay %s:%u <-> %s:%u %s %s", mc->id, 'A' + i,
+				addr_text(&mi.local, la, sizeof(la)), port_of(&mi.local),
+				addr_text(&mi.remote, ra, sizeof(ra)), port_of(&mi.remote),
+				l->srtp ? "SRTP" : l->passthru ? "SRTP pass-thru" : "RTP", mi.codec[0] ? mi.codec : "-");
+		}
+	}
+}
+
+static void dbg_ended(const struct media_call *mc)
+{
+	if (!mc->rs || !(mediadbg.rtp || mediadbg.srtp_error))
+		return;
+	for (int i = 0; i < 2; i++) {
+		struct media_leg_info mi;
+		media_call_info(mc, i, &mi);
+		if (mediadbg.rtp)
+			log_msg(7, "VOIP", "RTP", "call %u leg %c: relay closed, rx %llu/%llu tx %llu/%llu packets/bytes",
+				mc->id, 'A' + i, (unsigned long long)mi.rx_packets, (unsigned long long)mi.rx_bytes,
+				(unsigned long long)mi.tx_packets, (unsigned long long)mi.tx_bytes);
+		if (mediadbg.srtp_error && (mi.auth_fail || mi.replay_fail))
+			log_msg(7, "VOIP", "SRTP_ERROR", "call %u leg %c: %llu SRTP authentication failures, %llu replay drops",
+				mc->id, 'A' + i, (unsigned long long)mi.auth_fail, (unsigned long long)mi.replay_fail);
+	}
+}
+
 void media_call_free(struct media_call *mc)
 {
 	if (!mc)
 		return;
+	dbg_ended(mc);
 	if (mc->rs)
 		relay_session_remove(mc->rs);
 	else
@@ -314,11 +376,14 @@ int media_offer(struct media_call *mc, int from, const char *body, size_t len, s
 	st = ensure_pairs(mc, x->remote.ss_family, reason, rsz);
 	if (st)
 		goto out;
+	bool hold2543 = !strcmp(m->conn.addr, "0.0.0.0");
 	if (point_to_us(s, idx, y)) {
 		snprintf(reason, rsz, "Server Internal Error (SDP rewrite)");
 		st = 500;
 		goto out;
 	}
+	if (hold2543)
+		sdp_set_conn(s, idx, "0.0.0.0"); /* keep an RFC 2543 hold visible */
 	m = &s->media[idx];
 	if (!x->passthru) {
 		sdp_remove_crypto(s, (size_t)idx, -1);
@@ -353,6 +418,7 @@ int media_offer(struct media_call *mc, int from, const char *body, size_t len, s
 	sdp_print(s, out);
 	mc->pending_from = from;
 out:
+	dbg_refused(mc, st, reason);
 	sdp_free(s);
 	return st;
 }
@@ -586,8 +652,11 @@ int media_answer(struct media_call *mc, int from, const char *body, size_t len, 
 		buf_append(&mc->last_in, body, len);
 		buf_reset(&mc->last_out);
 		buf_append(&mc->last_out, buf_str(out) + start, out->len - start);
+		if (mediadbg.rtp || mediadbg.srtp_session)
+			dbg_started(mc);
 	}
 out:
+	dbg_refused(mc, st, reason);
 	sdp_free(s);
 	return st;
 }

@@ -70,4 +70,11 @@ struct media_stats {
 };
 void media_stats_get(struct media_stats *out);
 
+/* `debug voip rtp` (relay sessions: addresses at start, counters at the end)
+ * and `debug voip srtp {session | error}` (negotiated suites per leg; SRTP
+ * refusals, context failures, auth/replay drops at the end of a call): lines
+ * at severity 7 (%VOIP-7-...).  Keys are never logged.  Set by cli/cmd_show_media.c. */
+struct media_debug_flags { bool rtp, srtp_session, srtp_error; };
+extern struct media_debug_flags mediadbg;
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/dns.h"
 #include "core/log.h"
@@ -22,8 +23,9 @@
 
 #define MAX_POLICIES 64
 
-struct pol_entry {          /* a compiled client policy; owned by R */
+struct pol_entry {          /* a compiled policy; owned by R */
 	char key[96];
+	uint64_t fp;            /* fingerprint of everything it was built from */
 	struct tls_policy *p;   /* one reference */
 	char err[256];
 };
@@ -51,21 +53,121 @@ static void drop_policies(void)
 	R.npol = 0;
 }
 
-/* A client policy, built once per commit and key. */
+/* Fingerprints: a policy is rebuilt only when what it is built from changed
+ * (the profile, its cipher class, the trustpoints and their files, the TLS
+ * version), so a commit that does not touch TLS keeps the policies, and with
+ * them the reuse of established connections. */
+static uint64_t fp_mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ull;
+	return h;
+}
+
+static uint64_t fp_str(uint64_t h, const char *s)
+{
+	return fp_mix(h, s ? s : "", (s ? strlen(s) : 0) + 1);
+}
+
+static uint64_t fp_file(uint64_t h, const char *path)
+{
+	struct stat st;
+	h = fp_str(h, path);
+	if (path && path[0] && stat(path, &st) == 0) {
+		h = fp_mix(h, &st.st_mtim, sizeof(st.st_mtim));
+		h = fp_mix(h, &st.st_size, sizeof(st.st_size));
+		h = fp_mix(h, &st.st_ino, sizeof(st.st_ino));
+	}
+	return h;
+}
+
+static uint64_t fp_tp(uint64_t h, const struct cfg *c, const char *name)
+{
+	const struct cfg_trustpoint *t = name && name[0] ? cfg_trustpoint_find(c, name) : NULL;
+	h = fp_str(h, name);
+	if (!t)
+		return h;
+	h = fp_mix(h, t->revocation, sizeof(t->revocation));
+	h = fp_mix(h, &t->chain_validation, sizeof(t->chain_validation));
+	h = fp_file(h, t->cert_file);
+	h = fp_file(h, t->key_file);
+	h = fp_file(h, t->ca_file);
+	return fp_file(h, t->crl_file);
+}
+
+static uint64_t policy_fp(const struct cfg_tls_profile *prof, const char *tp, const char *vtp, bool cnsan)
+{
+	const struct cfg *c = R.cfg;
+	uint64_t h = 1469598103934665603ull;
+	h = fp_mix(h, &c->sipua.tls_version_set, sizeof(c->sipua.tls_version_set));
+	h = fp_mix(h, &c->sipua.tls_version, sizeof(c->sipua.tls_version));
+	h = fp_mix(h, &cnsan, sizeof(cnsan));
+	h = fp_tp(h, c, tp);
+	h = fp_tp(h, c, vtp);
+	if (prof) {
+		h = fp_str(h, prof->tag);
+		h = fp_tp(h, c, prof->trustpoint);
+		h = fp_tp(h, c, prof->client_vtp);
+		h = fp_mix(h, &prof->cn_san_validate, sizeof(prof->cn_san_validate));
+		h = fp_mix(h, &prof->sni_send, sizeof(prof->sni_send));
+		h = fp_mix(h, prof->curves, sizeof(prof->curves));
+		for (size_t i = 0; i < prof->cn_san.n; i++) {
+			h = fp_mix(h, &prof->cn_san.v[i].idx, sizeof(prof->cn_san.v[i].idx));
+			h = fp_str(h, prof->cn_san.v[i].name);
+		}
+		const struct cfg_tls_cipher *tc = prof->cipher[0] ? cfg_tls_cipher_find(c, prof->cipher) : NULL;
+		h = fp_str(h, prof->cipher);
+		for (size_t i = 0; tc && i < tc->e.n; i++) {
+			h = fp_mix(h, &tc->e.v[i].pri, sizeof(tc->e.v[i].pri));
+			h = fp_mix(h, &tc->e.v[i].cipher, sizeof(tc->e.v[i].cipher));
+		}
+	}
+	return h;
+}
+
+/* A policy by key, rebuilt only when its fingerprint changed. */
 static struct tls_policy *policy_get(const char *key, const struct cfg_tls_profile *prof, const char *tp,
 				     const char *vtp, bool cnsan)
 {
+	uint64_t fp = policy_fp(prof, tp, vtp, cnsan);
+	struct pol_entry *e = NULL;
+	for (int i = 0; i < R.npol && !e; i++)
+		if (!strcmp(R.pol[i].key, key))
+			e = &R.pol[i];
+	if (e && e->fp == fp)
+		return e->p;
+	if (!e) {
+		if (R.npol == MAX_POLICIES) {
+			/* full: the oldest goes (connections keep their own reference) */
+			tls_policy_unref(R.pol[0].p);
+			memmove(&R.pol[0], &R.pol[1], sizeof(R.pol[0]) * (MAX_POLICIES - 1));
+			R.npol--;
+		}
+		e = &R.pol[R.npol++];
+		snprintf(e->key, sizeof(e->key), "%s", key);
+	} else {
+		tls_policy_unref(e->p);
+	}
+	e->p = NULL;
+	e->fp = fp;
+	e->err[0] = '\0';
+	if (tls_policy_build(R.cfg, prof, tp, vtp, cnsan, &e->p, e->err, sizeof(e->err)))
+		log_msg(3, "SIP", "TLS_POLICY", "TLS policy %s: %s", key, e->err);
+	return e->p;
+}
+
+static struct tls_policy *tls_policy_ref_or_null(struct tls_policy *p)
+{
+	return p ? tls_policy_ref(p) : NULL;
+}
+
+static const char *policy_err(const char *key)
+{
 	for (int i = 0; i < R.npol; i++)
 		if (!strcmp(R.pol[i].key, key))
-			return R.pol[i].p;
-	if (R.npol == MAX_POLICIES)
-		return NULL;
-	struct pol_entry *e = &R.pol[R.npol++];
-	snprintf(e->key, sizeof(e->key), "%s", key);
-	e->p = NULL;
-	if (tls_policy_build(R.cfg, prof, tp, vtp, cnsan, &e->p, e->err, sizeof(e->err)))
-		log_msg(3, "SIP", "TLS_POLICY", "TLS client policy %s: %s", key, e->err);
-	return e->p;
+			return R.pol[i].err;
+	return "";
 }
 
 static bool prefix_has(const struct cfg_prefix *p, const struct sockaddr_storage *a)
@@ -314,17 +416,22 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 	int lrc = sip_transport_listen(specs, n, err, errsz);
 	/* TLS: the server policy for inbound connections; client ones on demand */
 	R.cfg = c;
-	drop_policies();
 	struct tls_policy *srv = NULL;
 	R.server_err[0] = '\0';
 	if (c->sipua.def_tls_profile[0]) {
 		const struct cfg_tls_profile *p = cfg_tls_profile_find(c, c->sipua.def_tls_profile);
-		if (p && tls_policy_build(c, p, NULL, NULL, false, &srv, R.server_err, sizeof(R.server_err)))
-			srv = NULL;
+		char key[96];
+		snprintf(key, sizeof(key), "profile:%s", c->sipua.def_tls_profile);
+		srv = p ? tls_policy_ref_or_null(policy_get(key, p, NULL, NULL, false)) : NULL;
+		if (!srv)
+			snprintf(R.server_err, sizeof(R.server_err), "tls-profile %s: %s", c->sipua.def_tls_profile,
+				 policy_err(key));
 	} else if (c->sipua.def_tp.trustpoint[0]) {
-		if (tls_policy_build(c, NULL, c->sipua.def_tp.trustpoint, c->sipua.def_tp.client_vtp,
-				     c->sipua.def_tp.cn_san_validate_server, &srv, R.server_err, sizeof(R.server_err)))
-			srv = NULL;
+		srv = tls_policy_ref_or_null(policy_get("default", NULL, c->sipua.def_tp.trustpoint,
+							c->sipua.def_tp.client_vtp,
+							c->sipua.def_tp.cn_san_validate_server));
+		if (!srv)
+			snprintf(R.server_err, sizeof(R.server_err), "%s", policy_err("default"));
 	} else
 		snprintf(R.server_err, sizeof(R.server_err),
 			 "no crypto signaling default trustpoint or tls-profile in sip-ua");

@@ -76,9 +76,11 @@ def report_sip(res, a, out):
         for s in p.get("steps", []):
             steps.setdefault(s["rate"], {})[name] = s
     w("")
-    w("   rate |        Tollgate (B2BUA)               |      kamailio TLS proxy               | CPU ratio")
-    w("    cps |     ok  failed retrans cpu/1000 box%  |     ok  failed retrans cpu/1000 box%  | TG / kam")
-    w("   -----+---------------------------------------+---------------------------------------+----------")
+    cw = 42  # one SUT's columns: ok failed retrans cpu/1000 box% state
+    w(f"   rate |{'Tollgate (B2BUA)':^{cw}}|{'kamailio TLS proxy':^{cw}}| CPU ratio")
+    sub = f"{'ok':>7} {'failed':>7} {'retrans':>7} {'cpu/1000':>8} {'box%':>5}     "
+    w(f"    cps |{sub}|{sub}| TG / kam")
+    w(f"   -----+{'-' * cw}+{'-' * cw}+----------")
     ratios = []
     for rate in sorted(steps):
         row = f"   {rate:4d} |"
@@ -87,9 +89,9 @@ def report_sip(res, a, out):
             if s:
                 dead = "" if s.get("sut_alive", True) else " DIED"
                 row += (f" {s['ok']:6d} {s['failed']:7d} {s['retrans']:7d} {fmt(s['cpu_per_1000'], '{:8.3f}'):>8}"
-                        f" {s.get('box_busy_pct', 0):4.0f}%{dead:5}|")
+                        f" {s.get('box_busy_pct', 0):4.0f}%{dead:<5}|")
             else:
-                row += f" {'(not run)':^37} |"
+                row += f"{'(not run)':^{cw}}|"
         t, k = steps[rate].get("tg"), steps[rate].get("km")
         ratio = None
         if t and k and t["cpu_per_1000"] and k["cpu_per_1000"]:
@@ -123,6 +125,10 @@ def report_sip(res, a, out):
       f"{pf(maxr is not None and maxr <= 1.0)}")
     w(f"   Tollgate zero-failure rate >= kamailio proxy's          {str(ztg) + ' vs ' + str(zkm) + ' cps':24} "
       f"{pf(ztg >= zkm and ztg > 0)}")
+    died = [st["rate"] for st in tg.get("steps", []) if not st.get("sut_alive", True)]
+    if died or "died" in (tg.get("error") or ""):
+        w(f"   Tollgate stays up under overload                        "
+          f"{'died at ' + str(died[0]) + ' cps' if died else 'died':24} FAIL")
     for name, p in (("Tollgate", tg), ("kamailio proxy", km)):
         if p.get("error"):
             w(f"   !! {name}: {p['error']}")

@@ -115,6 +115,7 @@ class Baresip:
         self._reader = None
         cfg = [
             "poll_method\t\tepoll",
+            f"net_interface\t\t{LOCAL}",
             f"sip_listen\t\t{LOCAL}:{sip_port}",
             "call_local_timeout\t30",
             "call_max_calls\t\t4",
