@@ -97,6 +97,22 @@ CLI_CMD(vs_rtp_port_range, MODE_VOICE_SERVICE, CLI_F_NO,
 	return CLI_OK;
 }
 
+CLI_CMD(vs_media_inactivity, MODE_VOICE_SERVICE, CLI_F_NO,
+	"media-inactivity-timer <10-86400>$sec",
+	"Release calls whose media stopped (Tollgate extension; off by default)\n"
+	"Seconds without an RTP or RTCP packet on either leg\n")
+{
+	struct cfg_voice_service *vs = &vty->cfg->voice;
+	uint32_t v = a->no ? 0 : (uint32_t)cli_num(a, "sec", 0);
+	if (!a->no && !v)
+		return cmdu_incomplete(vty);
+	if (vs->media_inactivity_sec != v) {
+		vs->media_inactivity_sec = v;
+		cmdu_changed(vty);
+	}
+	return CLI_OK;
+}
+
 CLI_CMD(vs_sip, MODE_VOICE_SERVICE, CLI_F_NO,
 	"sip",
 	"SIP configuration\n")

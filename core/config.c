@@ -362,7 +362,7 @@ static bool sig_eq(const struct cfg_crypto_sig *a, const struct cfg_crypto_sig *
 static bool voice_eq(const struct cfg_voice_service *a, const struct cfg_voice_service *b)
 {
 	if (!(EQ(present) && EQ(trusted_list_present) && EQ(allow_sip_to_sip) && EQ(srtp) &&
-	      EQ(rtp_port_lo) && EQ(rtp_port_hi) && EQ(sip_present) && EQ(trusted.n)))
+	      EQ(rtp_port_lo) && EQ(rtp_port_hi) && EQ(media_inactivity_sec) && EQ(sip_present) && EQ(trusted.n)))
 		return false;
 	for (size_t i = 0; i < a->trusted.n; i++)
 		if (!cfg_prefix_equal(&a->trusted.v[i], &b->trusted.v[i]))

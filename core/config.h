@@ -99,6 +99,7 @@ struct cfg_voice_service {
 	bool allow_sip_to_sip;
 	enum cfg_srtp srtp;
 	uint16_t rtp_port_lo, rtp_port_hi;  /* 0,0 = default range */
+	uint32_t media_inactivity_sec;      /* media-inactivity-timer: 0 = off */
 	bool sip_present;                   /* the `sip` sub-mode was entered */
 	struct cfg_voice_sip sip;
 };

@@ -69,7 +69,7 @@ static bool voice_sip_shown(const struct cfg_voice_service *v)
 bool cfg_voice_service_shown(const struct cfg_voice_service *v)
 {
 	return v->present || v->trusted_list_present || v->trusted.n || v->allow_sip_to_sip ||
-	       v->srtp || v->rtp_port_lo || v->rtp_port_hi || voice_sip_shown(v);
+	       v->srtp || v->rtp_port_lo || v->rtp_port_hi || v->media_inactivity_sec || voice_sip_shown(v);
 }
 
 int cfg_render_voice_service(const struct cfg_voice_service *v, struct buf *out)
@@ -93,6 +93,8 @@ int cfg_render_voice_service(const struct cfg_voice_service *v, struct buf *out)
 		P(" %s\n", cfg_srtp_str(v->srtp));
 	if (v->rtp_port_lo || v->rtp_port_hi)
 		P(" rtp-port range %u %u\n", (unsigned)v->rtp_port_lo, (unsigned)v->rtp_port_hi);
+	if (v->media_inactivity_sec)
+		P(" media-inactivity-timer %u\n", (unsigned)v->media_inactivity_sec);
 	if (voice_sip_shown(v)) {
 		const struct cfg_voice_sip *s = &v->sip;
 		P(" sip\n");

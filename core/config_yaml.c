@@ -203,6 +203,7 @@ static const struct yfield voice_tab[] = {
 	YBOOL("allow-connections-sip-to-sip", V, allow_sip_to_sip),
 	YENUM("srtp", V, srtp, en_srtp),
 	YX("rtp-port-range", YF_RTPRANGE),
+	YINT("media-inactivity-timer", V, media_inactivity_sec, 10, 86400),
 	YSUB("sip", V, sip, vsip_tab, sip_present),
 	YEND
 };

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -50,7 +51,23 @@ static struct {
 	struct relay_ports *ports;
 	uint16_t lo, hi;
 	const struct cfg *cfg;
+	media_inactive_fn on_inactive;
 } M;
+
+void media_set_inactive_handler(media_inactive_fn fn)
+{
+	M.on_inactive = fn;
+}
+
+/* Relay events carry the call id, not a pointer: the call may be gone when an
+ * event queued before its removal is dispatched. */
+static void relay_event(void *arg, struct relay_session *s, const struct relay_event *ev)
+{
+	(void)s;
+	uint32_t id = (uint32_t)(uintptr_t)arg;
+	if (ev->type == RELAY_EV_INACTIVE && M.on_inactive && M.cfg)
+		M.on_inactive(id, M.cfg->voice.media_inactivity_sec);
+}
 
 int media_start(void)
 {
@@ -544,6 +561,9 @@ static int relay_go(struct media_call *mc, char *reason, size_t rsz)
 			memcpy(ls->xf, xf[i], sizeof(ls->xf));
 		}
 		spec.ports = M.ports;
+		spec.inactivity_s = M.cfg ? M.cfg->voice.media_inactivity_sec : 0;
+		spec.on_event = relay_event;
+		spec.arg = (void *)(uintptr_t)mc->id;
 		int rc = relay_session_add(&spec, &mc->rs);
 		if (rc) {
 			xforms_drop(xf[0]);

@@ -33,6 +33,11 @@ void media_stop(void);
 /* After a commit: rtp-port range and media addresses. */
 void media_apply(const struct cfg *c);
 
+/* Called (main thread) when a call's media stopped for media-inactivity-timer
+ * seconds: the B2BUA releases the call. */
+typedef void (*media_inactive_fn)(uint32_t call_id, unsigned seconds);
+void media_set_inactive_handler(media_inactive_fn fn);
+
 /* A call's media; dp may be NULL (dial-peer 0: the global settings). */
 int media_call_new(struct media_call **out, uint32_t call_id);
 void media_call_free(struct media_call *mc);

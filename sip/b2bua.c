@@ -805,9 +805,27 @@ void b2bua_set_runtime(struct route_table *rt, struct route_state *rs, const str
 	g_rt.tls_for = tls_for;
 }
 
+/* The media of a call stopped: release it as a BYE from each side would. */
+static void media_inactive(uint32_t call_id, unsigned seconds)
+{
+	for (struct call *c = g_calls; c; c = c->next) {
+		if (c->id != call_id || c->state == CS_DEAD)
+			continue;
+		log_msg(5, "MEDIA", "INACTIVE", "call %u (%s -> %s): no media for %u s; call released", c->id,
+			c->a.calling, c->a.called, seconds);
+		if (c->state == CS_ACTIVE) {
+			dlg_send_bye(c, &c->a);
+			dlg_send_bye(c, &c->b);
+		}
+		call_end(c);
+		return;
+	}
+}
+
 void b2bua_init(void)
 {
 	memset(&g_rt, 0, sizeof(g_rt));
+	media_set_inactive_handler(media_inactive);
 }
 
 void b2bua_fini(void)

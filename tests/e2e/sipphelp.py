@@ -227,7 +227,7 @@ class Sipp:
                 sf = SCENARIOS / sf
             args += ["-sf", str(sf)]
         args += ["-i", ip, "-p", str(port), "-t", transport, "-m", str(calls),
-                 "-cp", str(free_port()), "-mp", str(free_port(span=4)),
+                 "-cp", "CP", "-mp", "MP",
                  "-nostdin", "-timeout", f"{int(timeout)}s", "-recv_timeout", str(int(recv_timeout)),
                  "-max_invite_retrans", "3", "-max_non_invite_retrans", "3",
                  "-trace_msg", "-message_file", str(self.msg_file),
@@ -248,7 +248,14 @@ class Sipp:
             args.append(remote)
         self.args = args
 
+    def _fresh_aux_ports(self):
+        """New control (-cp) and media (-mp) ports: other processes on this host
+        may have taken the ones picked before."""
+        self.args[self.args.index("-cp") + 1] = str(free_port())
+        self.args[self.args.index("-mp") + 1] = str(free_port(span=4))
+
     def start(self):
+        self._fresh_aux_ports()
         out = open(self.out_file, "wb")
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=out,
                                      stderr=subprocess.STDOUT, cwd=str(self.dir),
@@ -256,13 +263,23 @@ class Sipp:
         out.close()
         return self
 
-    def wait_ready(self, timeout=5.0):
-        """For a server instance: wait until its SIP port is bound."""
+    def wait_ready(self, timeout=5.0, attempts=3):
+        """For a server instance: wait until its SIP port is bound.  When sipp
+        exits at once (typically a control or media port taken in the meantime
+        by another process), start it again with fresh auxiliary ports."""
         proto = "tcp" if self.transport.startswith("t") else "udp"
-        ok = wait_bound(self.port, proto, self.ip, timeout)
-        if not ok or (self.proc and self.proc.poll() is not None):
-            raise AssertionError(f"sipp {self.name} did not bind {self.ip}:{self.port}:\n{self.screen()}")
-        return self
+        for attempt in range(attempts):
+            end = time.monotonic() + timeout
+            while time.monotonic() < end and self.proc.poll() is None:
+                if not (_udp_free if proto == "udp" else _tcp_free)(self.ip, self.port):
+                    return self
+                time.sleep(0.02)
+            if self.proc.poll() is None:
+                break                      # running but not bound: give up
+            if attempt + 1 < attempts:
+                self.start()
+        self.kill()
+        raise AssertionError(f"sipp {self.name} did not bind {self.ip}:{self.port}:\n{self.screen()}")
 
     def wait(self, timeout=None):
         """Wait for exit (bounded); kill on overrun.  Returns the exit status."""
@@ -273,9 +290,16 @@ class Sipp:
             self.kill()
             raise AssertionError(f"sipp {self.name} did not finish within {t}s:\n{self.screen()[-3000:]}")
 
-    def run(self, timeout=None):
-        self.start()
-        return self.wait(timeout)
+    def run(self, timeout=None, attempts=3):
+        """Start and wait; a sipp that dies at once on a fatal error (exit 254/255,
+        e.g. a port taken by another process meanwhile) having sent nothing is
+        started again with fresh auxiliary ports."""
+        for _ in range(attempts):
+            self.start()
+            rc = self.wait(timeout)
+            if rc not in (254, 255) or self.messages():
+                return rc
+        return rc
 
     def kill(self):
         if self.proc and self.proc.poll() is None:

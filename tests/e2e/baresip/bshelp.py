@@ -197,9 +197,10 @@ class Baresip:
 
     def _read(self):
         buf = b""
+        sock = self.sock
         while True:
             try:
-                d = self.sock.recv(65536)
+                d = sock.recv(65536)
             except OSError:
                 break
             if not d:
@@ -258,3 +259,81 @@ class Baresip:
         """The WAV of decoded received audio of the (last) call (sndfile), or None."""
         files = sorted(self.rec.glob("dump-*-dec.wav"), key=lambda p: p.stat().st_mtime)
         return files[-1] if files else None
+
+
+# ---------------------------------------------------------------------------
+# packet capture on lo (tcpdump) and a small pcap reader
+
+
+class Capture:
+    """tcpdump -i lo of UDP packets with a port in [lo, hi] into a pcap file."""
+
+    def __init__(self, bg, tmp, lo, hi, name="capture"):
+        self.bg = bg
+        self.file = Path(tmp) / f"{name}.pcap"
+        self.proc = bg.start(name, ["tcpdump", "-i", "lo", "-n", "-U", "-s", "2048", "-w", self.file,
+                                    f"udp and portrange {lo}-{hi}"])
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            if "listening on" in bg.log(self.proc):
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"tcpdump did not start:\n{bg.log(self.proc)}")
+
+    def stop(self):
+        time.sleep(0.3)
+        self.bg.stop(self.proc)
+
+    def udp(self):
+        """[(src_port, dst_port, payload bytes)] of the IPv4 UDP packets captured."""
+        data = self.file.read_bytes() if self.file.exists() else b""
+        if len(data) < 24:
+            return []
+        magic = struct.unpack("<I", data[:4])[0]
+        end = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+        linktype = struct.unpack(end + "I", data[20:24])[0]
+        off = 24
+        out = []
+        while off + 16 <= len(data):
+            _, _, incl, _ = struct.unpack(end + "IIII", data[off:off + 16])
+            pkt = data[off + 16:off + 16 + incl]
+            off += 16 + incl
+            if linktype == 1:        # Ethernet (lo on Linux)
+                if len(pkt) < 14 or pkt[12:14] != b"\x08\x00":
+                    continue
+                ip = pkt[14:]
+            elif linktype == 113:    # Linux cooked
+                ip = pkt[16:]
+            else:
+                ip = pkt
+            if len(ip) < 28 or ip[0] >> 4 != 4 or ip[9] != 17:
+                continue
+            ihl = (ip[0] & 15) * 4
+            sport, dport, ulen = struct.unpack("!HHH", ip[ihl:ihl + 6])
+            out.append((sport, dport, ip[ihl + 8:ihl + ulen]))
+        return out
+
+
+def rtp_payload(pkt):
+    """(payload type, payload after the RTP header incl. any SRTP tag) or None."""
+    if len(pkt) < 12 or pkt[0] >> 6 != 2:
+        return None
+    cc = pkt[0] & 15
+    hl = 12 + 4 * cc
+    if pkt[0] & 0x10:
+        if len(pkt) < hl + 4:
+            return None
+        hl += 4 + 4 * struct.unpack("!H", pkt[hl + 2:hl + 4])[0]
+    return pkt[1] & 0x7f, pkt[hl:]
+
+
+def looks_plain_g711_tone(payload):
+    """A 20 ms G.711 frame of a steady tone uses few distinct byte values (a sine
+    repeats); SRTP ciphertext looks random (about 119 distinct values in 160 bytes)."""
+    return len(set(payload[:160])) < 60
+
+
+def looks_encrypted(payload):
+    return len(set(payload[:160])) > 85
