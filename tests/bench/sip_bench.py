@@ -61,8 +61,10 @@ def port_free(p):
 _taken = set()
 
 
-def free_port(span=1, lo=41000, hi=59000):
-    """A port P with P..P+span-1 free for UDP and TCP, not handed out before by this script."""
+def free_port(span=1, lo=61000, hi=64990):
+    """A port P with P..P+span-1 free for UDP and TCP, not handed out before by this script.
+    61000-64990: above the ephemeral range (32768-60999) and the e2e tests' 20000-60000, so a
+    concurrent test's stray datagram does not land on sipp's control port (-cp)."""
     for _ in range(5000):
         p = random.randrange(lo, hi - span)
         rng = range(p, p + span)
@@ -331,6 +333,33 @@ end
         head = rows[0].split(";")
         return dict(zip(head, rows[-1].split(";")))
 
+    def step(self, tag, s, rate, calls):
+        """One bounded sipp run at `rate`; the SUT's CPU over it."""
+        pids = [s.pid] + s.children()
+        c0, t0, b0 = cpu_ticks(pids), time.monotonic(), box_ticks()
+        p, stat, d = self.sipp_uac(tag, rate, calls, self.a.duration)
+        bound = self.a.duration * 3 + 40
+        try:
+            rc = p.p.wait(timeout=bound)
+        except subprocess.TimeoutExpired:
+            p.stop(signal.SIGKILL)
+            rc = "killed"
+        time.sleep(0.5)  # the last BYE's 200 and the SUT's own follow-up
+        c1, t1, b1 = cpu_ticks(pids), time.monotonic(), box_ticks()
+        st = self.read_stats(stat)
+        ok = int(st.get("SuccessfulCall(C)", 0) or 0)
+        failed = int(st.get("FailedCall(C)", 0) or 0)
+        retrans = int(st.get("Retransmissions(C)", 0) or 0)
+        lost = calls - ok - failed  # calls never started or not counted
+        cpu = (c1 - c0) / CLK
+        step = dict(rate=rate, calls=calls, ok=ok, failed=failed + max(0, lost), sipp_failed=failed,
+                    not_completed=max(0, lost), retrans=retrans,
+                    cpu_s=round(cpu, 2), wall_s=round(t1 - t0, 1),
+                    cpu_per_1000=round(cpu * 1000 / ok, 3) if ok else None,
+                    box_busy_pct=round(100 * (1 - (b1[1] - b0[1]) / max(1, b1[0] - b0[0])), 0),
+                    sut_alive=s.alive(), sipp_rc=rc)
+        return step, st, p, d
+
     # -- one phase: a SUT, its rates
     def phase(self, sut):
         self.new_ports()
@@ -382,32 +411,20 @@ end
                     res["error"] = f"{s.name} is gone (exit status {s.p.returncode})"
                     break
                 time.sleep(1.0)  # let the previous step's transactions end
-                pids = [s.pid] + s.children()
-                c0, t0, b0 = cpu_ticks(pids), time.monotonic(), box_ticks()
-                p, stat, d = self.sipp_uac(tag, rate, calls, self.a.duration)
-                bound = self.a.duration * 3 + 40
-                try:
-                    rc = p.p.wait(timeout=bound)
-                except subprocess.TimeoutExpired:
-                    p.stop(signal.SIGKILL)
-                    rc = "killed"
-                time.sleep(0.5)  # the last BYE's 200 and the SUT's own follow-up
-                c1, t1, b1 = cpu_ticks(pids), time.monotonic(), box_ticks()
-                st = self.read_stats(stat)
-                ok = int(st.get("SuccessfulCall(C)", 0) or 0)
-                failed = int(st.get("FailedCall(C)", 0) or 0)
-                retrans = int(st.get("Retransmissions(C)", 0) or 0)
-                lost = calls - ok - failed  # calls never started or not counted
-                cpu = (c1 - c0) / CLK
-                step = dict(rate=rate, calls=calls, ok=ok, failed=failed + max(0, lost), sipp_failed=failed,
-                            not_completed=max(0, lost), retrans=retrans,
-                            cpu_s=round(cpu, 2), wall_s=round(t1 - t0, 1),
-                            cpu_per_1000=round(cpu * 1000 / ok, 3) if ok else None,
-                            box_busy_pct=round(100 * (1 - (b1[1] - b0[1]) / max(1, b1[0] - b0[0])), 0),
-                            sut_alive=s.alive(), sipp_rc=rc)
+                for attempt in (1, 2):
+                    step, st, p, d = self.step(tag, s, rate, calls)
+                    # sipp ending early with every call it made successful and none failed is not
+                    # the SUT failing (another process signalled sipp, or sent to its -cp port): once more
+                    if attempt == 1 and step["sipp_failed"] == 0 and step["not_completed"] and s.alive():
+                        log(f"sip_bench: {tag} {rate} cps: sipp ended after {step['wall_s']} s with "
+                            f"{step['ok']} calls, none failed: step repeated")
+                        time.sleep(1.0)
+                        continue
+                    step["attempts"] = attempt
+                    break
                 res["steps"].append(step)
-                log(f"sip_bench: {tag:8} {rate:5} cps: {ok} ok, {step['failed']} failed, {retrans} retrans, "
-                    f"SUT cpu {cpu:.2f} s over {t1 - t0:.1f} s")
+                log(f"sip_bench: {tag:8} {rate:5} cps: {step['ok']} ok, {step['failed']} failed, "
+                    f"{step['retrans']} retrans, SUT cpu {step['cpu_s']:.2f} s over {step['wall_s']:.1f} s")
                 if step["failed"] or not s.alive():
                     if not s.alive():
                         rcs = s.p.returncode

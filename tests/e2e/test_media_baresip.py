@@ -358,6 +358,9 @@ def test_srtp_required_outbound_plain_callee_488(mlab):
     assert "CALL_ESTABLISHED" not in types or "CALL_CLOSED" in types, types
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "bug: with `srtp fallback` Tollgate offers RTP/SAVP + a=crypto only; an RTP-only peer answers "
+    "488 and Tollgate relays the 488 instead of retrying the B leg with an RTP/AVP offer"))
 def test_srtp_fallback_plain_callee_works_in_rtp(mlab):
     """`srtp fallback` on the outbound dial-peer, a callee without SRTP: the call
     works in RTP on that leg (and SRTP on the caller's leg)."""
