@@ -60,6 +60,13 @@ $(B)/bench/relay_load: tests/bench/relay_load.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_CORE)
 
+# SRTP media load generator for `make bench` (not a test): N calls, SRTP into leg A, plain RTP out of
+# leg B (and back with -b), through Tollgate's relay in-process (-T) or an external relay such as
+# rtpengine (sessions on stdin); checks every packet, prints loss and relay CPU per packet
+$(B)/bench/media_load: tests/bench/media_load.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_CORE)
+
 # idle TLS connection holder for `make bench` (memory per connection): GnuTLS client, epoll
 $(B)/bench/tls_hold: tests/bench/tls_hold.c
 	@mkdir -p $(dir $@)
@@ -69,8 +76,9 @@ $(B)/bench/tls_hold: tests/bench/tls_hold.c
 # of Tollgate vs a kamailio TLS proxy, route index, 10,000 dial-peers loaded, memory per idle
 # TLS connection; prints the comparison and writes $(B)/bench/report.txt.  BENCH_RATES,
 # BENCH_DURATION, BENCH_CONNS, BENCH_ONLY=sip,route,load,tls narrow it (tests/bench/bench.py).
-bench: all $(B)/bench/bench_route $(B)/bench/tls_hold
+bench: all $(B)/bench/bench_route $(B)/bench/tls_hold $(B)/bench/media_load
 	@timeout 900 /usr/bin/python3 tests/bench/bench.py --build $(B)
+	@timeout 900 /usr/bin/python3 tests/bench/media_bench.py --build $(B)
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_OBJS  := $(LIB_SRCS:%.c=$(B)/asan/obj/%.o)

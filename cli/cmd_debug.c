@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/vty.h"
 #include "core/log.h"
+#include "media/session.h"
 #include "sip/sipdebug.h"
 #include "sip/tls.h"
 
@@ -113,6 +114,7 @@ static enum dbg_what tls_what(const struct cli_args *a)
 static void all_off(void)
 {
 	sipdbg_all_off();
+	memset(&mediadbg, 0, sizeof(mediadbg));
 	tls_hook_update();
 	if (g_keylog[0]) {
 		(void)tls_keylog_set(NULL);
@@ -261,6 +263,15 @@ CLI_CMD(show_debugging, MODE_EXEC, CLI_F_PIPE,
 			vty_out(vty, "  ssl openssl errors debugging is on\n");
 		if (g_keylog[0])
 			vty_out(vty, "  ssl keylog is on, writing to %s\n", g_keylog);
+	}
+	if (mediadbg.rtp || mediadbg.srtp_session || mediadbg.srtp_error) {
+		vty_out(vty, "voip media:\n");
+		if (mediadbg.rtp)
+			vty_out(vty, "  voip rtp debugging is on\n");
+		if (mediadbg.srtp_session)
+			vty_out(vty, "  voip srtp session debugging is on\n");
+		if (mediadbg.srtp_error)
+			vty_out(vty, "  voip srtp error debugging is on\n");
 	}
 	return CLI_OK;
 }

@@ -30,6 +30,7 @@ struct media_leg {          /* one side of a call's media; owned by media_call *
 	struct sdes_crypto peer_offer[MAX_OFFER]; /* this leg's offer to us */
 	size_t npeer_offer;
 	bool srtp, passthru;
+	bool offer_savp;                    /* its offer was RTP/SAVP (not best-effort AVP) */
 	struct sdes_crypto send_key, recv_key;
 	char codec[24];
 };
@@ -379,6 +380,7 @@ int media_offer(struct media_call *mc, int from, const char *body, size_t len, s
 		goto out;
 	}
 	x->npeer_offer = parse_cryptos(m, x->peer_offer, MAX_OFFER);
+	x->offer_savp = m->secure;
 	x->passthru = x->policy == CFG_SRTP_PASSTHRU;
 	if (x->passthru != (y->policy == CFG_SRTP_PASSTHRU)) {
 		snprintf(reason, rsz, "Not Acceptable Here (srtp pass-thru needs pass-thru on both dial-peers)");
@@ -416,7 +418,9 @@ int media_offer(struct media_call *mc, int from, const char *body, size_t len, s
 				if (sdes_crypto_emit(line, sizeof(line), &y->offered[i]) > 0)
 					sdp_add_crypto(s, (size_t)idx, line);
 			}
-			sdp_set_proto(s, (size_t)idx, "RTP/SAVP");
+			/* srtp fallback: SDES offered on RTP/AVP (best-effort SRTP, RFC 4568
+			 * 3.1.4), so a peer without SRTP can still answer RTP */
+			sdp_set_proto(s, (size_t)idx, y->policy == CFG_SRTP_FALLBACK ? "RTP/AVP" : "RTP/SAVP");
 		} else {
 			sdp_set_proto(s, (size_t)idx, "RTP/AVP");
 		}
@@ -659,7 +663,8 @@ int media_answer(struct media_call *mc, int from, const char *body, size_t len, 
 				goto out;
 			}
 		}
-		sdp_set_proto(s, (size_t)idx, x->srtp ? "RTP/SAVP" : "RTP/AVP");
+		/* mirror the offer: SAVP answers SAVP; best-effort SRTP stays on AVP */
+		sdp_set_proto(s, (size_t)idx, x->srtp && x->offer_savp ? "RTP/SAVP" : "RTP/AVP");
 	}
 	sdp_bump_version(s);
 	size_t start = out->len;

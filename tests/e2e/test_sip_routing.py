@@ -35,8 +35,23 @@ def run_hunt(lab, tp, first_scenario, huntstop=False):
     uas2 = lab.uas("uas2", "uas", port=lab.uas2_port, timeout=15, transport=SIPP_T[tp])
     uac = lab.uac(scenario="uac_final.xml", transport=SIPP_T[tp])
     rc = uac.run()
-    ctx = "\n".join([uac.report(), uas1.report(), uas2.report(), lab.core.log_text()[-3000:]])
-    return uac, uas1, uas2, rc, ctx
+    return uac, uas1, uas2, rc, Ctx(lab, uac, uas1, uas2)
+
+
+class Ctx:
+    """Assertion context, rendered when a check fails (so traces are final by then)."""
+
+    def __init__(self, lab, *sipps):
+        self.lab, self.sipps = lab, sipps
+
+    def __str__(self):
+        return "\n".join([s.report() for s in self.sipps] + [self.lab.core.log_text()[-3000:]])
+
+    def __add__(self, other):
+        return str(self) + other
+
+    def __radd__(self, other):
+        return other + str(self)
 
 
 def test_486_is_not_hunted(lab, tp):
