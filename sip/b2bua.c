@@ -220,7 +220,7 @@ static void send_response_x(struct sip_txn *t, const struct sip_msg *req, int co
 		} else if (from_resp->body_len)
 			sip_msg_set_body(r, from_resp->body, from_resp->body_len, from_resp->content_type);
 	}
-	if (code >= 200 && req->method == SIP_METHOD_OPTIONS)
+	if ((code >= 200 && req->method == SIP_METHOD_OPTIONS) || code == 405)
 		sip_msg_hdr_add(r, "Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO, NOTIFY");
 	count_resp_out(code);
 	sip_txn_respond(t, r);
@@ -291,13 +291,8 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 	struct call *c = arg;
 	int code = resp->status;
 	(void)t;
-	if (!local) {
-		g_b2bua_stats.resp_in[code / 100]++;
-		g_b2bua_stats.resp_code_in[code]++;
-	}
 	if (code < 200) {
-		if (code == 100)
-			return;
+		c->b_prov = true; /* any provisional, 100 included, allows CANCEL (RFC 3261 9.1) */
 		if (c->state == CS_ENDING) {
 			/* CANCEL waits for a provisional (RFC 3261 9.1) */
 			if (c->cancelled && !c->cancel_sent && c->b_txn) {
@@ -306,6 +301,8 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 			}
 			return;
 		}
+		if (code == 100)
+			return;
 		if (resp->to && resp->to->tag)
 			snprintf(c->b.remote_tag, sizeof(c->b.remote_tag), "%s", resp->to->tag);
 		c->state = CS_EARLY;
@@ -742,6 +739,10 @@ void b2bua_rx(const char *data, size_t len, const struct sip_src *src)
 		return;
 	}
 	if (!m->request) {
+		if (m->status >= 100 && m->status < 700) {
+			g_b2bua_stats.resp_in[m->status / 100]++;
+			g_b2bua_stats.resp_code_in[m->status]++;
+		}
 		if (!sip_txn_client_match(m)) {
 			/* a retransmitted 2xx after the transaction: ACK it again */
 			bool is_a;

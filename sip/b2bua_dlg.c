@@ -210,7 +210,7 @@ void dlg_cancel(const struct sip_msg *req, const struct sip_src *src)
 	send_response(c->a_txn, c->a_invite, 487, "Request Terminated", c->a.local_tag, NULL, NULL);
 	c->a_txn = NULL;
 	c->cancelled = true;
-	if (c->b_txn && c->state == CS_EARLY) {
+	if (c->b_txn && (c->state == CS_EARLY || c->b_prov)) {
 		c->cancel_sent = true;
 		sip_txn_client_cancel(c->b_txn);
 	}

@@ -40,7 +40,7 @@ struct call {               /* owned by the call table */
 	struct sip_txn *a_txn;      /* A-leg INVITE server transaction */
 	struct sip_txn *b_txn;      /* B-leg INVITE client transaction */
 	struct sip_msg *b_ack;      /* owned: ACK sent for B's 2xx (re-sent on retransmissions) */
-	bool a_acked, b_2xx, cancelled, cancel_sent;
+	bool a_acked, b_2xx, cancelled, cancel_sent, b_prov;
 	uint32_t b_invite_cseq;     /* CSeq of the B-leg INVITE being tried */
 	struct route_table *rt;     /* referenced */
 	struct route_candidates cands;

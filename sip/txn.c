@@ -416,10 +416,51 @@ void sip_txn_response_dest(const struct sip_msg *req, const struct sip_src *src,
 	}
 }
 
-int sip_txn_send_stateless(const struct sip_msg *resp, const struct sip_src *src)
+/* RFC 3581 4: a request whose top Via has an empty rport gets, in the
+ * response, rport=<source port> and received=<source address>. */
+static void fill_rport(struct sip_msg *resp, const struct sip_dest *d)
+{
+	const char *v = sip_msg_hdr(resp, "Via", 0);
+	if (!v || !resp->nvia || !resp->via[0].rport || resp->via[0].rport_value)
+		return;
+	const char *comma = strchr(v, ',');
+	size_t first = comma ? (size_t)(comma - v) : strlen(v);
+	const char *p = NULL;
+	for (const char *q = v; (q = strcasestr(q, ";rport")) && (size_t)(q - v) < first; q += 6) {
+		char nx = q[6];
+		if (nx == '\0' || nx == ';' || nx == ',' || nx == ' ' || nx == '\t') {
+			p = q;
+			break;
+		}
+	}
+	if (!p)
+		return;
+	char ip[64], out[1200];
+	char a[80];
+	sip_addr_str(&d->addr, a, sizeof(a));
+	/* "1.2.3.4:5" or "[v6]:5" -> the address alone */
+	snprintf(ip, sizeof(ip), "%s", a);
+	char *colon = strrchr(ip, ':');
+	if (colon)
+		*colon = '\0';
+	if (ip[0] == '[') {
+		memmove(ip, ip + 1, strlen(ip));
+		char *rb = strchr(ip, ']');
+		if (rb)
+			*rb = '\0';
+	}
+	bool has_received = resp->via[0].received != NULL;
+	int n = snprintf(out, sizeof(out), "%.*s;rport=%u%s%s%s", (int)(p - v), v, (unsigned)sip_addr_port(&d->addr),
+			 has_received ? "" : ";received=", has_received ? "" : ip, p + 6);
+	if (n > 0 && (size_t)n < sizeof(out))
+		sip_msg_hdr_replace(resp, "Via", 0, out);
+}
+
+int sip_txn_send_stateless(struct sip_msg *resp, const struct sip_src *src)
 {
 	struct sip_dest d;
 	sip_txn_response_dest(resp, src, &d);
+	fill_rport(resp, &d);
 	struct buf b = BUF_INIT;
 	int rc = sip_msg_print(resp, &b);
 	if (!rc) {
@@ -519,6 +560,7 @@ int sip_txn_respond(struct sip_txn *t, struct sip_msg *resp)
 		goto out;
 	}
 	buf_reset(&t->wire);
+	fill_rport(resp, &t->dst);
 	rc = sip_msg_print(resp, &t->wire);
 	if (rc)
 		goto out;

@@ -70,7 +70,7 @@ void sip_txn_detach(struct sip_txn *t);
 /* Where a response to req received from src goes (RFC 3261 18.2.2, RFC 3581). */
 void sip_txn_response_dest(const struct sip_msg *req, const struct sip_src *src, struct sip_dest *out);
 /* Send a response outside any transaction (stateless: 400 to a malformed request). */
-int sip_txn_send_stateless(const struct sip_msg *resp, const struct sip_src *src);
+int sip_txn_send_stateless(struct sip_msg *resp, const struct sip_src *src);
 
 /* A response for a client transaction arrived: handle it.  false when no
  * transaction matches (a stray response: the TU may look at it). */

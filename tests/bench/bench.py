@@ -116,6 +116,8 @@ def report_sip(res, a, out):
             return f"{z} cps (no failure up to the highest step tried)"
         return f"{z} cps"
     w("")
+    w(f"   idle SUT CPU with the chain up and no call (5 s): Tollgate {fmt(tg.get('idle_cpu_ms_per_s'), '{:.1f}')} ms/s, "
+      f"kamailio proxy {fmt(km.get('idle_cpu_ms_per_s'), '{:.1f}')} ms/s (included in the per-call figures)")
     w(f"   highest zero-failure rate: Tollgate {zdesc(ztg, last_tg, tg)}, kamailio proxy {zdesc(zkm, last_km, km)}")
     maxr = max((r for _, r in ratios), default=None)
     w("")
@@ -287,6 +289,7 @@ def report_tls(res, out):
       f"tollgated CPU {res.get('server_cpu_s')} s for them ({fmt(1000 * res['server_cpu_s'] / held if held else None)} ms each)")
     w(f"   tollgated VmRSS {res.get('rss0_kb')} kB -> {res.get('rss1_kb')} kB; after the client closed them all: "
       f"{res.get('rss_after_close_kb')} kB, alive: {res.get('alive_after_close')}")
+    w(f"   `show sip-ua connections tcp tls brief` with {held} connections answered in {res.get('show_s')} s")
     w(f"   closing all at once: server side gone after {res.get('close_s')} s "
       f"({res.get('left_after_close')} left), tollgated CPU {res.get('close_cpu_s')} s")
     kb = res.get("kb_per_conn")

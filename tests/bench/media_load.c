@@ -488,6 +488,7 @@ int main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	double tstart = now_s();
 	if ((rc = tg_srtp_init())) {
 		fprintf(stderr, "media_load: libsrtp2 init failed\n");
 		return 1;
@@ -560,9 +561,11 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	double tp = now_s();
 	for (int d = 0; d < (G.bidir ? 2 : 1); d++)
 		if (precompute(d))
 			return 1;
+	fprintf(stderr, "media_load: set up in %.1f s, packets prepared in %.1f s\n", tp - tstart, now_s() - tp);
 	usleep(200000);          /* let the relay take the sessions */
 
 	/* slot_end[s]: index after the last packet of slot s, the same for both directions */
@@ -636,8 +639,10 @@ int main(int argc, char **argv)
 		relay_stop();
 		relay_ports_free(ports);
 	}
+	double tv = now_s();
 	for (int d = 0; d < (G.bidir ? 2 : 1); d++)
 		verify(d);
+	fprintf(stderr, "media_load: arrivals checked in %.1f s\n", now_s() - tv);
 
 	uint64_t sent = 0, recvd = 0, dup = 0, bad = 0, auth = 0, replay = 0, other = 0, ovf = 0;
 	for (int d = 0; d < 2; d++) {

@@ -289,6 +289,7 @@ end
 
     def tollsh(self, cmd):
         r = subprocess.run([str(self.build / "tollsh"), "-S", str(self.tollsh_sock), "-c", cmd],
+                           stdin=subprocess.DEVNULL,
                            capture_output=True, text=True, timeout=30)
         return r.stdout + r.stderr
 
@@ -405,6 +406,13 @@ end
             if int(w.get("SuccessfulCall(C)", 0) or 0) == 0:
                 raise RuntimeError(f"warm-up: no call went through the chain ({w.get('FailedCall(C)')} failed):\n"
                                    f"uac: {p.tail(15)}\nSUT log:\n{s.tail(30)}")
+            # idle cost (timers, relay thread, keep-alives): 5 s with the chain up and no call
+            time.sleep(2.0)
+            pids = [s.pid] + s.children()
+            c0, t0 = cpu_ticks(pids), time.monotonic()
+            time.sleep(5.0)
+            res["idle_cpu_ms_per_s"] = round((cpu_ticks(pids) - c0) / CLK * 1000 / (time.monotonic() - t0), 1)
+            log(f"sip_bench: {tag} idle: {res['idle_cpu_ms_per_s']} ms CPU per second")
             for rate in self.a.rates:
                 calls = int(rate * self.a.duration)
                 if not s.alive():

@@ -184,7 +184,9 @@ end
                    alive=tg.poll() is None)
         if rss1 is not None and held:
             res["kb_per_conn"] = round((rss1 - rss0) / held, 2)
+        ts = time.monotonic()
         res["show_conn_head"] = tollsh(build, sock, "show sip-ua connections tcp tls brief", 12)
+        res["show_s"] = round(time.monotonic() - ts, 2)  # the CLI with N connections listed
         # let go of them all at once: the core must survive it
         client.send_signal(signal.SIGTERM)
         try:
@@ -229,7 +231,7 @@ def cpu_s(pid):
 def tollsh(build, sock, cmd, lines):
     try:
         r = subprocess.run([str(build / "tollsh"), "-S", str(sock), "-c", cmd], capture_output=True, text=True,
-                           timeout=60)
+                           stdin=subprocess.DEVNULL, timeout=60)
         return "\n".join((r.stdout + r.stderr).splitlines()[:lines])
     except subprocess.TimeoutExpired:
         return f"({cmd}: no answer within 60 s)"

@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 
 SIPP = "/usr/bin/sipp"
 SCENARIOS = Path(__file__).resolve().parent / "sipp"
@@ -359,6 +361,22 @@ class Sipp:
         return "\n".join(lines)
 
 
+class Ctx:
+    """Assertion context, rendered when a check fails (so traces are final by then)."""
+
+    def __init__(self, lab, *sipps):
+        self.lab, self.sipps = lab, sipps
+
+    def __str__(self):
+        return "\n".join([s.report() for s in self.sipps] + [self.lab.core.log_text()[-3000:]])
+
+    def __add__(self, other):
+        return str(self) + other
+
+    def __radd__(self, other):
+        return other + str(self)
+
+
 # ---------------------------------------------------------------------------
 # raw SIP over UDP (for malformed input)
 
@@ -634,3 +652,12 @@ def read_sip_stream(sock, count, timeout=2.0):
             break
         buf += d
     return out
+
+
+@pytest.fixture
+def lab(tollgate, tmp_path):
+    """A Lab for this test; every sipp it started is killed (by pid) at the end.
+    (Test files that need a differently configured lab define their own.)"""
+    lb = Lab(tollgate, tmp_path)
+    yield lb
+    lb.close()

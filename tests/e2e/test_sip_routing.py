@@ -5,7 +5,7 @@ a called number that no dial-peer matches gets 404.
 """
 import pytest
 
-from sipphelp import DialPeer, Lab, by_first_line, final_statuses
+from sipphelp import Ctx, DialPeer, Lab, by_first_line, final_statuses
 
 
 @pytest.fixture
@@ -38,27 +38,11 @@ def run_hunt(lab, tp, first_scenario, huntstop=False):
     return uac, uas1, uas2, rc, Ctx(lab, uac, uas1, uas2)
 
 
-class Ctx:
-    """Assertion context, rendered when a check fails (so traces are final by then)."""
-
-    def __init__(self, lab, *sipps):
-        self.lab, self.sipps = lab, sipps
-
-    def __str__(self):
-        return "\n".join([s.report() for s in self.sipps] + [self.lab.core.log_text()[-3000:]])
-
-    def __add__(self, other):
-        return str(self) + other
-
-    def __radd__(self, other):
-        return other + str(self)
-
-
 def test_486_is_not_hunted(lab, tp):
     uac, uas1, uas2, rc, ctx = run_hunt(lab, tp, "uas_486.xml")
-    assert rc == 0, ctx
-    assert final_statuses(uac.received()) == [486], ctx
-    assert uas1.wait() == 0, ctx
+    assert rc == 0, str(ctx)
+    assert final_statuses(uac.received()) == [486], str(ctx)
+    assert uas1.wait() == 0, str(ctx)
     assert by_first_line(uas1.received(), "ACK "), "the 486 was not ACKed on the B leg\n" + ctx
     uas2.stop()
     assert not by_first_line(uas2.received(), "INVITE "), "486 was hunted to the second dial-peer\n" + ctx
@@ -66,23 +50,23 @@ def test_486_is_not_hunted(lab, tp):
 
 def test_503_hunts_to_next_preference(lab, tp):
     uac, uas1, uas2, rc, ctx = run_hunt(lab, tp, "uas_503.xml")
-    assert rc == 0, ctx
-    assert final_statuses(uac.received()) == [200], ctx
+    assert rc == 0, str(ctx)
+    assert final_statuses(uac.received()) == [200], str(ctx)
     assert not [m for m in uac.received() if m.status == 503], "the 503 leaked to the caller\n" + ctx
-    assert uas1.wait() == 0, ctx
-    assert uas2.wait() == 0, ctx
+    assert uas1.wait() == 0, str(ctx)
+    assert uas2.wait() == 0, str(ctx)
     assert len(by_first_line(uas1.received(), "INVITE ")) >= 1
     assert len(by_first_line(uas2.received(), "INVITE ")) >= 1
-    assert by_first_line(uas2.received(), "BYE "), ctx
+    assert by_first_line(uas2.received(), "BYE "), str(ctx)
     # the second target sees the same called number
-    assert by_first_line(uas2.received(), "INVITE sip:9123@"), ctx
+    assert by_first_line(uas2.received(), "INVITE sip:9123@"), str(ctx)
 
 
 def test_huntstop_prevents_hunting(lab, tp):
     uac, uas1, uas2, rc, ctx = run_hunt(lab, tp, "uas_503.xml", huntstop=True)
-    assert rc == 0, ctx
-    assert final_statuses(uac.received()) == [503], ctx
-    assert uas1.wait() == 0, ctx
+    assert rc == 0, str(ctx)
+    assert final_statuses(uac.received()) == [503], str(ctx)
+    assert uas1.wait() == 0, str(ctx)
     uas2.stop()
     assert not by_first_line(uas2.received(), "INVITE "), "huntstop did not stop the hunt\n" + ctx
 
