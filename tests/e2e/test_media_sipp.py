@@ -1,0 +1,140 @@
+"""test_media_sipp.py - the media anchor seen from SIP (issue 4, "SDP and ports"):
+every call's SDP is rewritten to Tollgate's relay ports on both legs, `voice
+class codec` filters and orders the offer (telephone-event kept), delayed
+offer (SDP in the 200 and the ACK) is anchored too, and an exhausted
+`rtp-port range` refuses the call with 503 and a log line.  sipp on 127.0.0.1.
+"""
+import re
+import socket
+import time
+
+from sipphelp import DialPeer, Lab, final_statuses  # noqa: F401
+
+import pytest
+
+
+@pytest.fixture
+def mlab(tollgate, tmp_path):
+    lb = Lab(tollgate, tmp_path)
+    yield lb
+    lb.close()
+
+
+def bodies(msgs, first_line_re):
+    return [m.body() for m in msgs if re.match(first_line_re, m.first_line) and m.body().strip()]
+
+
+def media(sdp):
+    """(address, port, payload types) of the first m=audio line."""
+    c = re.findall(r"^c=IN IP4 (\S+)", sdp, re.M)
+    m = re.search(r"^m=audio (\d+) (\S+) ([\d ]+)", sdp, re.M)
+    assert m and c, sdp
+    return c[-1], int(m.group(1)), m.group(3).split()
+
+
+def test_sdp_anchored_and_codecs_filtered(mlab):
+    lo = 30000
+    extra = ("voice class codec 1\n codec preference 1 g711alaw\n!\n")
+    dp = DialPeer(100, "9...", mlab.uas_port, extra=["voice-class codec 1"])
+    core = mlab.start_core([dp], extra=extra)
+    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+    uas = mlab.uas(scenario="uas")
+    uac = mlab.uac(scenario="uac_codecs.xml", extra=["-d", "300"])
+    assert uac.run() == 0, uac.report()
+    assert uas.wait() == 0, uas.report()
+    # what the callee was offered: Tollgate's relay port, PCMA only, telephone-event kept
+    offer = bodies(uas.received(), r"INVITE ")[0]
+    addr, port, pts = media(offer)
+    assert addr == "127.0.0.1" and lo <= port < lo + 100 and port % 2 == 0, offer
+    assert pts == ["8", "101"], offer
+    assert "a=rtpmap:0 " not in offer and "a=rtpmap:101 telephone-event/8000" in offer, offer
+    assert str(uac.port) not in offer  # the caller's media address does not leak
+    # what the caller got back: the other relay port, not the callee's media port
+    answer = bodies(uac.received(), r"SIP/2.0 200")[0]
+    addr2, port2, _ = media(answer)
+    callee_port = media(bodies(uas.sent(), r"SIP/2.0 200")[0])[1]
+    assert addr2 == "127.0.0.1" and lo <= port2 < lo + 100 and port2 != port, answer
+    assert port2 != callee_port
+    # the relay gave its ports back when the call ended
+    out = core.sh("show voip rtp connections").stdout
+    assert "Found 0 active RTP connections" in out, out
+
+
+def test_rtp_port_range_exhausted_gives_503(mlab):
+    lo = 30200
+    dp = DialPeer(100, "9...", mlab.uas_port)
+    core = mlab.start_core([dp])
+    # two port pairs: one call (a pair per leg), the second finds none
+    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 3}"])
+    uas = mlab.uas(scenario="uas", calls=1, timeout=15)
+    uac = mlab.uac(scenario="uac_codecs.xml", calls=2, rate=10, extra=["-d", "2000"], timeout=15)
+    uac.run()
+    statuses = final_statuses(uac.received())
+    assert sorted(statuses) == [200, 503], (statuses, uac.report())
+    assert "RTP port range exhausted" in core.log_text()
+    uas.wait()
+
+
+def test_delayed_offer_anchored(mlab):
+    lo = 30400
+    dp = DialPeer(100, "9...", mlab.uas_port)
+    core = mlab.start_core([dp])
+    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+    uas = mlab.uas(scenario="uas_delayed.xml")
+    uac = mlab.uac(scenario="uac_delayed.xml")
+    assert uac.run() == 0, uac.report()
+    assert uas.wait() == 0, uas.report()
+    # the INVITE towards the callee has no SDP either
+    inv = [m for m in uas.received() if m.first_line.startswith("INVITE ")][0]
+    assert not inv.body().strip(), inv
+    # the offer in the 200 reached the caller rewritten to a relay port
+    offer = bodies(uac.received(), r"SIP/2.0 200")[0]
+    addr, port, pts = media(offer)
+    assert addr == "127.0.0.1" and lo <= port < lo + 100, offer
+    assert pts == ["0", "8"], offer
+    # and the caller's answer in its ACK reached the callee rewritten too
+    ack = bodies(uas.received(), r"ACK ")[0]
+    addr2, port2, _ = media(ack)
+    assert addr2 == "127.0.0.1" and lo <= port2 < lo + 100 and port2 != port, ack
+    assert str(uac.port) not in ack
+
+
+def test_media_relayed_both_ways(mlab):
+    """Packets from the caller's side reach the callee's media address through
+    the relay and back (sipp's -rtp_echo on the callee)."""
+    lo = 30600
+    dp = DialPeer(100, "9...", mlab.uas_port)
+    core = mlab.start_core([dp])
+    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+    uas = mlab.uas(scenario="uas", extra=["-rtp_echo"])
+    uac = mlab.uac(scenario="uac_codecs.xml", extra=["-d", "3000"])
+    uac.start()
+    # wait for the answer, then send RTP to the caller-facing relay port
+    end = time.monotonic() + 5
+    answer = None
+    while time.monotonic() < end and not answer:
+        got = bodies(uac.received(), r"SIP/2.0 200")
+        answer = got[0] if got else None
+        time.sleep(0.1)
+    assert answer, uac.report()
+    _, port, _ = media(answer)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.settimeout(1.0)
+    echoed = 0
+    try:
+        for i in range(20):
+            pkt = bytes([0x80, 0, 0, i]) + (i * 160).to_bytes(4, "big") + b"\x00\x00\x12\x34" + bytes([i]) * 160
+            s.sendto(pkt, ("127.0.0.1", port))
+            try:
+                data, _ = s.recvfrom(2048)
+                echoed += data == pkt
+            except socket.timeout:
+                pass
+    finally:
+        s.close()
+    assert echoed == 20, echoed
+    out = core.sh("show call active voice brief").stdout
+    assert re.search(r"tx:20/3440 rx:20/3440", out), out
+    uac.wait()
+    uas.wait()
