@@ -115,7 +115,14 @@ static int parse_addr(const struct sdp__tok *t, bool multicast, struct sdp_conn 
 	}
 	if (n == 0 || n >= sizeof(a))
 		return -EINVAL;
-	memcpy(a, t[2].p, n);
+	const char *src = t[2].p;
+	/* "[::1]" as some user agents write IPv6 (sipp does): taken without the
+	 * brackets, and written back without them */
+	if (n > 2 && src[0] == '[' && src[n - 1] == ']' && tok_is(&t[1], "IP6")) {
+		src++;
+		n -= 2;
+	}
+	memcpy(a, src, n);
 	a[n] = '\0';
 	memset(out, 0, sizeof(*out));
 	out->present = true;

@@ -594,6 +594,24 @@ static void t_filter(void **state)
 	assert_int_equal(clock, 0);
 }
 
+/* sipp writes IPv6 addresses in brackets: accepted, the brackets dropped */
+static void t_ipv6_brackets(void **state)
+{
+	(void)state;
+	const char *in = "v=0\r\no=u 1 1 IN IP6 [::1]\r\ns=-\r\nc=IN IP6 [::1]\r\nt=0 0\r\n"
+			 "m=audio 6000 RTP/AVP 0\r\n";
+	struct sdp *s = NULL;
+	char err[128];
+	assert_int_equal(sdp_parse(in, strlen(in), &s, err, sizeof(err)), 0);
+	assert_string_equal(s->media[0].conn.addr, "::1");
+	assert_int_equal(s->media[0].conn.family, 6);
+	assert_string_equal(s->origin.addr, "::1");
+	sdp_free(s);
+	/* brackets are not an IPv4 form */
+	const char *bad = "v=0\r\no=u 1 1 IN IP4 [127.0.0.1]\r\ns=-\r\nt=0 0\r\n";
+	assert_int_equal(sdp_parse(bad, strlen(bad), &s, err, sizeof(err)), -EINVAL);
+}
+
 static void t_dup(void **state)
 {
 	struct sdp *p = OK(BARESIP), *d = NULL;
@@ -736,6 +754,7 @@ int main(void)
 		cmocka_unit_test(t_bump),
 		cmocka_unit_test(t_filter),
 		cmocka_unit_test(t_dup),
+		cmocka_unit_test(t_ipv6_brackets),
 		cmocka_unit_test(t_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
