@@ -132,24 +132,6 @@ static int resolve(struct vty *vty, const char *name, uint16_t port, long deadli
 /* ------------------------------------------------------------------ */
 /* TLS policy choice                                                    */
 
-static bool prefix_has(const struct cfg_prefix *p, const struct sockaddr_storage *a)
-{
-	unsigned char net[16], addr[16];
-	int bytes = p->family == AF_INET6 ? 16 : 4;
-	if (p->family != a->ss_family || inet_pton(p->family, p->addr, net) != 1)
-		return false;
-	if (p->family == AF_INET6)
-		memcpy(addr, &((const struct sockaddr_in6 *)a)->sin6_addr, 16);
-	else
-		memcpy(addr, &((const struct sockaddr_in *)a)->sin_addr, 4);
-	int len = p->len_given ? p->len : bytes * 8;
-	for (int i = 0; i < bytes && len > 0; i++, len -= 8) {
-		unsigned char m = len >= 8 ? 0xff : (unsigned char)(0xff << (8 - len));
-		if ((net[i] & m) != (addr[i] & m))
-			return false;
-	}
-	return true;
-}
 
 static int build_sig(struct vty *vty, const struct cfg_crypto_sig *s, const char *what,
 		     struct tls_policy **out, char *desc, size_t descsz)
@@ -183,7 +165,7 @@ static int choose_policy(struct vty *vty, const char *tp, bool is_dns,
 		return CLI_OK;
 	}
 	for (size_t i = 0; i < u->remote.n; i++)
-		if (prefix_has(&u->remote.v[i].prefix, addr)) {
+		if (cfg_prefix_contains(&u->remote.v[i].prefix, addr)) {
 			char what[96];
 			const struct cfg_prefix *pf = &u->remote.v[i].prefix;
 			if (pf->len_given)

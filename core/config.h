@@ -424,5 +424,8 @@ int cfg_prefix_parse(const char *addr, const char *mask, struct cfg_prefix *out,
 /* Render as typed: "10.0.0.0 255.255.255.0" / "10.0.0.0 /24" / "192.0.2.1" / "2001:db8::/32" */
 const char *cfg_prefix_str(const struct cfg_prefix *p, char *buf, size_t bufsz);
 bool cfg_prefix_equal(const struct cfg_prefix *a, const struct cfg_prefix *b);
+/* Is the address in a (a struct sockaddr_storage of AF_INET/AF_INET6) inside p? */
+struct sockaddr_storage;
+bool cfg_prefix_contains(const struct cfg_prefix *p, const struct sockaddr_storage *a);
 
 #endif

@@ -314,3 +314,22 @@ bool cfg_prefix_equal(const struct cfg_prefix *a, const struct cfg_prefix *b)
 	return a->family == b->family && !strcmp(a->addr, b->addr) && a->len == b->len &&
 	       a->mask_dotted == b->mask_dotted && a->len_given == b->len_given;
 }
+
+bool cfg_prefix_contains(const struct cfg_prefix *p, const struct sockaddr_storage *a)
+{
+	unsigned char net[16], addr[16];
+	int bytes = p->family == AF_INET6 ? 16 : 4;
+	if (p->family != a->ss_family || inet_pton(p->family, p->addr, net) != 1)
+		return false;
+	if (p->family == AF_INET6)
+		memcpy(addr, &((const struct sockaddr_in6 *)a)->sin6_addr, 16);
+	else
+		memcpy(addr, &((const struct sockaddr_in *)a)->sin_addr, 4);
+	int len = p->len_given ? p->len : bytes * 8;
+	for (int i = 0; i < bytes && len > 0; i++, len -= 8) {
+		unsigned char m = len >= 8 ? 0xff : (unsigned char)(0xff << (8 - len));
+		if ((net[i] & m) != (addr[i] & m))
+			return false;
+	}
+	return true;
+}

@@ -446,46 +446,49 @@ out:
 
 /* ---- SRTP transforms for the relay ---- */
 
-static int xf_unprotect(void *ctx, uint8_t *pkt, int *len, int maxlen)
+/* Packets received on a leg are unprotected with its peer's key; packets sent
+ * to it protected with ours.  Errors map to the relay's counters. */
+static int xf_in(struct tg_srtp *ctx, uint8_t *pkt, int *len, bool rtcp)
 {
 	size_t l = (size_t)*len;
-	(void)maxlen;
-	int rc = tg_srtp_unprotect(ctx, pkt, &l);
+	int rc = rtcp ? tg_srtp_unprotect_rtcp(ctx, pkt, &l) : tg_srtp_unprotect(ctx, pkt, &l);
 	if (rc)
 		return rc == TG_SRTP_E_AUTH ? RELAY_XF_EAUTH : tg_srtp_is_replay(rc) ? RELAY_XF_EREPLAY : rc;
 	*len = (int)l;
 	return 0;
 }
 
-static int xf_protect(void *ctx, uint8_t *pkt, int *len, int maxlen)
+static int xf_out(struct tg_srtp *ctx, uint8_t *pkt, int *len, int maxlen, bool rtcp)
 {
 	size_t l = (size_t)*len;
-	int rc = tg_srtp_protect(ctx, pkt, &l, (size_t)maxlen);
+	int rc = rtcp ? tg_srtp_protect_rtcp(ctx, pkt, &l, (size_t)maxlen)
+		      : tg_srtp_protect(ctx, pkt, &l, (size_t)maxlen);
 	if (rc)
 		return rc;
 	*len = (int)l;
 	return 0;
+}
+
+static int xf_unprotect(void *ctx, uint8_t *pkt, int *len, int maxlen)
+{
+	(void)maxlen;
+	return xf_in(ctx, pkt, len, false);
 }
 
 static int xf_unprotect_rtcp(void *ctx, uint8_t *pkt, int *len, int maxlen)
 {
-	size_t l = (size_t)*len;
 	(void)maxlen;
-	int rc = tg_srtp_unprotect_rtcp(ctx, pkt, &l);
-	if (rc)
-		return rc == TG_SRTP_E_AUTH ? RELAY_XF_EAUTH : tg_srtp_is_replay(rc) ? RELAY_XF_EREPLAY : rc;
-	*len = (int)l;
-	return 0;
+	return xf_in(ctx, pkt, len, true);
+}
+
+static int xf_protect(void *ctx, uint8_t *pkt, int *len, int maxlen)
+{
+	return xf_out(ctx, pkt, len, maxlen, false);
 }
 
 static int xf_protect_rtcp(void *ctx, uint8_t *pkt, int *len, int maxlen)
 {
-	size_t l = (size_t)*len;
-	int rc = tg_srtp_protect_rtcp(ctx, pkt, &l, (size_t)maxlen);
-	if (rc)
-		return rc;
-	*len = (int)l;
-	return 0;
+	return xf_out(ctx, pkt, len, maxlen, true);
 }
 
 static void xf_release(void *ctx)

@@ -286,6 +286,18 @@ static void fail_call(struct call *c, int code, const char *reason, const struct
 	call_end(c);
 }
 
+/* B answered 2xx but the call cannot go on: ACK that 2xx and hang up B. */
+static void end_b_leg(struct call *c)
+{
+	struct sip_msg *ack = leg_new_request(&c->b, SIP_METHOD_ACK, NULL);
+	if (ack) {
+		sip_msg_hdr_addf(ack, "CSeq", "%u ACK", c->b_invite_cseq);
+		dlg_send_ack(&c->b, ack);
+		sip_msg_free(ack);
+	}
+	dlg_send_bye(c, &c->b);
+}
+
 static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *resp, bool local)
 {
 	struct call *c = arg;
@@ -353,23 +365,7 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 		}
 		if (c->state == CS_ENDING || c->cancelled || !c->a_txn) {
 			/* the caller went away while B answered: ACK and BYE B */
-			struct sip_msg *ack = leg_new_request(&c->b, SIP_METHOD_ACK, NULL);
-			if (ack) {
-				sip_msg_hdr_addf(ack, "CSeq", "%u ACK", c->b.local_cseq);
-				struct sip_txn *dummy;
-				(void)dummy;
-				struct buf b = BUF_INIT;
-				char via[200], hp[80], br[SIP_BRANCH_SIZE];
-				sip_local_hostport(&c->b.dest, hp, sizeof(hp));
-				sip_random_branch(br, sizeof(br));
-				snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s;rport", sip_proto_upper(c->b.dest.proto), hp, br);
-				sip_msg_hdr_insert(ack, 0, "Via", via);
-				sip_msg_print(ack, &b);
-				sip_transport_send(&c->b.dest, b.p, b.len, NULL, NULL);
-				buf_free(&b);
-				sip_msg_free(ack);
-			}
-			dlg_send_bye(c, &c->b);
+			end_b_leg(c);
 			call_end(c);
 			return;
 		}
@@ -379,21 +375,7 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 		if (mst) {
 			/* the answer cannot be used (SRTP required, no port ...): end the B leg */
 			log_msg(4, "MEDIA", "REFUSED", "call %u: %s", c->id, why);
-			struct sip_msg *ack = leg_new_request(&c->b, SIP_METHOD_ACK, NULL);
-			if (ack) {
-				sip_msg_hdr_addf(ack, "CSeq", "%u ACK", c->b.local_cseq);
-				struct buf b = BUF_INIT;
-				char via[200], hp[80], br[SIP_BRANCH_SIZE];
-				sip_local_hostport(&c->b.dest, hp, sizeof(hp));
-				sip_random_branch(br, sizeof(br));
-				snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s;rport", sip_proto_upper(c->b.dest.proto), hp, br);
-				sip_msg_hdr_insert(ack, 0, "Via", via);
-				sip_msg_print(ack, &b);
-				sip_transport_send(&c->b.dest, b.p, b.len, NULL, NULL);
-				buf_free(&b);
-				sip_msg_free(ack);
-			}
-			dlg_send_bye(c, &c->b);
+			end_b_leg(c);
 			buf_free(&sdp);
 			fail_call(c, mst, why, NULL);
 			return;

@@ -28,7 +28,7 @@ void dlg_free_relays(struct call *c)
 }
 
 /* Send a request outside any transaction (ACK for a 2xx) on leg l. */
-static void send_ack(struct leg *l, struct sip_msg *ack)
+void dlg_send_ack(struct leg *l, struct sip_msg *ack)
 {
 	char via[300], hp[80] = "127.0.0.1", br[SIP_BRANCH_SIZE];
 	sip_local_hostport(&l->dest, hp, sizeof(hp));
@@ -77,7 +77,7 @@ void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack)
 				sip_msg_set_body(b_ack, sdp.p, sdp.len, ack->content_type);
 			buf_free(&sdp);
 		}
-		send_ack(&c->b, b_ack);
+		dlg_send_ack(&c->b, b_ack);
 		c->b_ack = b_ack;
 		return;
 	}
@@ -85,7 +85,7 @@ void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack)
 	for (struct relay *r = c->relays; r; r = r->next) {
 		if (r->invite && r->from_a == from_a && r->ack) {
 			copy_body(r->ack, ack);
-			send_ack(other, r->ack);
+			dlg_send_ack(other, r->ack);
 			if (r->st)
 				sip_txn_server_acked(r->st);
 			relay_free(c, r);

@@ -96,6 +96,8 @@ void dlg_request(struct call *c, bool from_a, const struct sip_msg *req, const s
 void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack);
 void dlg_cancel(const struct sip_msg *req, const struct sip_src *src);
 void dlg_send_bye(struct call *c, struct leg *l);
+/* Add a Via and send an ACK (for a 2xx) on leg l, outside any transaction; ack stays the caller's. */
+void dlg_send_ack(struct leg *l, struct sip_msg *ack);
 void dlg_free_relays(struct call *c);
 
 #endif

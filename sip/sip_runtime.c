@@ -170,25 +170,27 @@ static const char *policy_err(const char *key)
 	return "";
 }
 
-static bool prefix_has(const struct cfg_prefix *p, const struct sockaddr_storage *a)
+
+/* The policy of the `crypto signaling remote-addr` line whose prefix holds
+ * addr (first match), for either direction; *matched false when none does. */
+static struct tls_policy *remote_addr_policy(const struct cfg *c, const struct sockaddr_storage *addr,
+					     bool *matched)
 {
-	if (p->family != a->ss_family)
-		return false;
-	unsigned char net[16], addr[16];
-	int bytes = p->family == AF_INET6 ? 16 : 4;
-	if (inet_pton(p->family, p->addr, net) != 1)
-		return false;
-	if (p->family == AF_INET6)
-		memcpy(addr, &((const struct sockaddr_in6 *)a)->sin6_addr, 16);
-	else
-		memcpy(addr, &((const struct sockaddr_in *)a)->sin_addr, 4);
-	int len = p->len_given ? p->len : bytes * 8;
-	for (int i = 0; i < bytes && len > 0; i++, len -= 8) {
-		unsigned char m = len >= 8 ? 0xff : (unsigned char)(0xff << (8 - len));
-		if ((net[i] & m) != (addr[i] & m))
-			return false;
+	char key[96];
+	*matched = false;
+	for (size_t i = 0; i < c->sipua.remote.n; i++) {
+		const struct cfg_remote_addr *ra = &c->sipua.remote.v[i];
+		if (!cfg_prefix_contains(&ra->prefix, addr))
+			continue;
+		*matched = true;
+		if (ra->sig.tls_profile[0]) {
+			snprintf(key, sizeof(key), "profile:%s", ra->sig.tls_profile);
+			return policy_get(key, cfg_tls_profile_find(c, ra->sig.tls_profile), NULL, NULL, false);
+		}
+		snprintf(key, sizeof(key), "remote:%zu", i);
+		return policy_get(key, NULL, ra->sig.trustpoint, ra->sig.client_vtp, ra->sig.cn_san_validate_server);
 	}
-	return true;
+	return NULL;
 }
 
 /* The TLS client policy for an outbound leg: dial-peer tls-profile, tenant
@@ -214,17 +216,10 @@ static struct tls_policy *tls_for(const struct cfg_dial_peer *dp, const struct s
 		snprintf(key, sizeof(key), "profile:%s", prof_tag);
 		return p ? policy_get(key, p, NULL, NULL, false) : NULL;
 	}
-	for (size_t i = 0; i < c->sipua.remote.n; i++) {
-		const struct cfg_remote_addr *ra = &c->sipua.remote.v[i];
-		if (!prefix_has(&ra->prefix, dst))
-			continue;
-		if (ra->sig.tls_profile[0]) {
-			snprintf(key, sizeof(key), "profile:%s", ra->sig.tls_profile);
-			return policy_get(key, cfg_tls_profile_find(c, ra->sig.tls_profile), NULL, NULL, false);
-		}
-		snprintf(key, sizeof(key), "remote:%zu", i);
-		return policy_get(key, NULL, ra->sig.trustpoint, ra->sig.client_vtp, ra->sig.cn_san_validate_server);
-	}
+	bool matched;
+	struct tls_policy *rp = remote_addr_policy(c, dst, &matched);
+	if (matched)
+		return rp;
 	if (c->sipua.def_tls_profile[0]) {
 		snprintf(key, sizeof(key), "profile:%s", c->sipua.def_tls_profile);
 		return policy_get(key, cfg_tls_profile_find(c, c->sipua.def_tls_profile), NULL, NULL, false);
@@ -240,21 +235,10 @@ static struct tls_policy *tls_for(const struct cfg_dial_peer *dp, const struct s
 static struct tls_policy *tls_server_for(const struct sockaddr_storage *remote)
 {
 	const struct cfg *c = R.cfg;
-	char key[96];
 	if (!c)
 		return NULL;
-	for (size_t i = 0; i < c->sipua.remote.n; i++) {
-		const struct cfg_remote_addr *ra = &c->sipua.remote.v[i];
-		if (!prefix_has(&ra->prefix, remote))
-			continue;
-		if (ra->sig.tls_profile[0]) {
-			snprintf(key, sizeof(key), "profile:%s", ra->sig.tls_profile);
-			return policy_get(key, cfg_tls_profile_find(c, ra->sig.tls_profile), NULL, NULL, false);
-		}
-		snprintf(key, sizeof(key), "remote:%zu", i);
-		return policy_get(key, NULL, ra->sig.trustpoint, ra->sig.client_vtp, ra->sig.cn_san_validate_server);
-	}
-	return NULL;
+	bool matched;
+	return remote_addr_policy(c, remote, &matched);
 }
 
 static int if_addr(const char *ifname, int family, struct sockaddr_storage *out)
@@ -348,7 +332,7 @@ static bool validates_server_name(const struct cfg *c, const struct cfg_dial_pee
 	if (!prof_tag[0]) {
 		for (size_t i = 0; i < c->sipua.remote.n; i++) {
 			const struct cfg_remote_addr *ra = &c->sipua.remote.v[i];
-			if (!prefix_has(&ra->prefix, dst))
+			if (!cfg_prefix_contains(&ra->prefix, dst))
 				continue;
 			if (!ra->sig.tls_profile[0])
 				return ra->sig.cn_san_validate_server;

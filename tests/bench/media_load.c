@@ -89,6 +89,31 @@ static double proc_cpu_s(int pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* UDP InErrors + RcvbufErrors from /proc/net/snmp (the whole host): receive-queue drops. */
+static long long udp_rcv_errors(void)
+{
+	char hdr[1024], val[1024];
+	long long sum = -1;
+	FILE *f = fopen("/proc/net/snmp", "r");
+	if (!f)
+		return -1;
+	while (fgets(hdr, sizeof(hdr), f) && fgets(val, sizeof(val), f)) {
+		if (strncmp(hdr, "Udp:", 4) || strncmp(val, "Udp:", 4))
+			continue;
+		char *sh = NULL, *sv = NULL, *h = strtok_r(hdr, " \n", &sh), *v = strtok_r(val, " \n", &sv);
+		sum = 0;
+		while (h && v) {
+			if (!strcmp(h, "InErrors") || !strcmp(h, "RcvbufErrors"))
+				sum += atoll(v);
+			h = strtok_r(NULL, " \n", &sh);
+			v = strtok_r(NULL, " \n", &sv);
+		}
+		break;
+	}
+	fclose(f);
+	return sum;
+}
+
 /* ---- the same SRTP hooks as media/session.c (static there) ---- */
 
 static int xf_unprotect(void *ctx, uint8_t *pkt, int *len, int maxlen)
@@ -247,51 +272,46 @@ static size_t slot_streams(long s, int *from, int *to)
 	return (size_t)(*to - *from);
 }
 
-/* Protect (direction 0) or just build (direction 1) every packet of the run, in send order. */
+/* slot_end[s]: the index after the last packet of slot s in send order (both directions). */
+static size_t *slot_end;
+
+/* Where packet seq of stream i sits in send order. */
+static size_t pkt_index(int i, int seq)
+{
+	int g = i / G.per_slot;
+	long s = (long)seq * G.period + g;
+	return (s ? slot_end[s - 1] : 0) + (size_t)(i - g * G.per_slot);
+}
+
+/* Protect (direction 0) or just build (direction 1) every packet of the run, in send order.
+ * Stream by stream, with one SRTP context alive at a time: with Debian's libsrtp2 (NSS
+ * backend) every packet costs time in proportion to the contexts alive in the process. */
 static int precompute(int d)
 {
 	struct dir *D = &G.d[d];
-	long slots = (long)G.secs * 1000;
 	D->npk = (size_t)G.n * (size_t)G.per_stream;
 	D->pkt = xcalloc(D->npk, SLOT);
 	D->len = xcalloc(D->npk, sizeof(*D->len));
 	D->stream = xcalloc(D->npk, sizeof(*D->stream));
-	struct tg_srtp **tx = NULL;
-	if (d == 0) {
-		tx = xcalloc((size_t)G.n, sizeof(*tx));
-		for (int i = 0; i < G.n; i++) {
-			int rc = tg_srtp_new(&tx[i], &G.ours[i], TG_SRTP_SEND);
-			if (rc) {
-				fprintf(stderr, "media_load: call %d: SRTP context: %s\n", i, strerror(-rc));
-				return -1;
-			}
+	for (int i = 0; i < G.n; i++) {
+		struct tg_srtp *tx = NULL;
+		int rc = d == 0 ? tg_srtp_new(&tx, &G.ours[i], TG_SRTP_SEND) : 0;
+		if (rc) {
+			fprintf(stderr, "media_load: call %d: SRTP context: %s\n", i, strerror(-rc));
+			return -1;
 		}
-	}
-	size_t k = 0;
-	for (long s = 0; s < slots && k < D->npk; s++) {
-		int from, to;
-		slot_streams(s, &from, &to);
-		uint16_t seq = (uint16_t)(s / G.period);
-		for (int i = from; i < to; i++, k++) {
+		for (int seq = 0; seq < G.per_stream; seq++) {
+			size_t k = pkt_index(i, seq), len = PKT;
 			uint8_t *b = D->pkt + k * SLOT;
-			size_t len = PKT;
-			fill(b, (uint32_t)i * 2u + (uint32_t)d, seq);
-			if (d == 0) {
-				int rc = tg_srtp_protect(tx[i], b, &len, SLOT);
-				if (rc) {
-					fprintf(stderr, "media_load: protect: %s\n", tg_srtp_strerror(rc));
-					return -1;
-				}
+			fill(b, (uint32_t)i * 2u + (uint32_t)d, (uint16_t)seq);
+			if (tx && (rc = tg_srtp_protect(tx, b, &len, SLOT))) {
+				fprintf(stderr, "media_load: protect: %s\n", tg_srtp_strerror(rc));
+				return -1;
 			}
 			D->len[k] = (uint16_t)len;
 			D->stream[k] = (uint32_t)i;
 		}
-	}
-	D->npk = k;
-	if (tx) {
-		for (int i = 0; i < G.n; i++)
-			tg_srtp_free(tx[i]);
-		free(tx);
+		tg_srtp_free(tx);
 	}
 	D->rxcap = D->npk + 4096;
 	D->rx = xcalloc(D->rxcap, SLOT);
@@ -365,62 +385,73 @@ static void drain(int s)
 	}
 }
 
-/* After the window: check every stored arrival of direction d. */
+/* After the window: check every stored arrival of direction d, stream by stream in
+ * arrival order (one SRTP context alive at a time, see precompute()). */
 static void verify(int d)
 {
 	struct dir *D = &G.d[d];
-	struct tg_srtp **rx = NULL;
 	uint8_t want[PKT];
-	if (d == 1) {
-		rx = xcalloc((size_t)G.n, sizeof(*rx));
-		for (int i = 0; i < G.n; i++)
-			if (tg_srtp_new(&rx[i], &G.theirs[i], TG_SRTP_RECV))
-				rx[i] = NULL;
-	}
-	for (size_t j = 0; j < D->nrx; j++) {
+	size_t *start = xcalloc((size_t)G.n + 1, sizeof(*start));
+	uint32_t *order = xcalloc(D->nrx + 1, sizeof(*order));
+	int32_t *who = xcalloc(D->nrx + 1, sizeof(*who));
+	for (size_t j = 0; j < D->nrx; j++) {      /* the stream of each arrival, -1: not ours */
 		uint8_t *b = D->rx + j * SLOT;
-		size_t len = D->rxlen[j];
-		if (len < 12) {
-			D->bad++;
-			continue;
-		}
 		uint32_t ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
-		uint16_t seq = (uint16_t)(b[2] << 8 | b[3]);
-		if ((ssrc & 1) != (uint32_t)d || ssrc / 2 >= (uint32_t)G.n || seq >= G.per_stream) {
+		who[j] = D->rxlen[j] >= 12 && (ssrc & 1) == (uint32_t)d && ssrc / 2 < (uint32_t)G.n ? (int32_t)(ssrc / 2) : -1;
+		if (who[j] < 0)
 			D->bad++;
-			continue;
-		}
-		int i = (int)(ssrc / 2);
-		if (d == 1) {
-			int rc = rx[i] ? tg_srtp_unprotect(rx[i], b, &len) : -EINVAL;
-			if (rc) {
-				if (rc == TG_SRTP_E_AUTH)
-					D->auth_fail++;
-				else if (tg_srtp_is_replay(rc))
-					D->replay++;
-				else
-					D->other_fail++;
+		else
+			start[who[j] + 1]++;
+	}
+	for (int i = 0; i < G.n; i++)
+		start[i + 1] += start[i];
+	size_t *fillp = xcalloc((size_t)G.n, sizeof(*fillp));
+	for (size_t j = 0; j < D->nrx; j++)
+		if (who[j] >= 0)
+			order[start[who[j]] + fillp[who[j]]++] = (uint32_t)j;
+	for (int i = 0; i < G.n; i++) {
+		struct tg_srtp *rx = NULL;
+		if (d == 1 && start[i] < start[i + 1] && tg_srtp_new(&rx, &G.theirs[i], TG_SRTP_RECV))
+			rx = NULL;
+		for (size_t o = start[i]; o < start[i + 1]; o++) {
+			size_t j = order[o], len = D->rxlen[j];
+			uint8_t *b = D->rx + j * SLOT;
+			if (d == 1) {
+				int rc = rx ? tg_srtp_unprotect(rx, b, &len) : -EINVAL;
+				if (rc) {
+					if (rc == TG_SRTP_E_AUTH)
+						D->auth_fail++;
+					else if (tg_srtp_is_replay(rc))
+						D->replay++;
+					else
+						D->other_fail++;
+					continue;
+				}
+			}
+			uint16_t seq = (uint16_t)(b[2] << 8 | b[3]);
+			if (seq >= G.per_stream) {
+				D->bad++;
 				continue;
 			}
+			fill(want, (uint32_t)i * 2u + (uint32_t)d, seq);
+			if (len != PKT || memcmp(b, want, PKT)) {
+				D->bad++;
+				continue;
+			}
+			uint8_t *seen = &D->seen[(size_t)i * (size_t)G.per_stream + seq];
+			if (*seen) {
+				D->dup++;
+				continue;
+			}
+			*seen = 1;
+			D->recvd++;
 		}
-		fill(want, ssrc, seq);
-		if (len != PKT || memcmp(b, want, PKT)) {
-			D->bad++;
-			continue;
-		}
-		uint8_t *seen = &D->seen[(size_t)i * (size_t)G.per_stream + seq];
-		if (*seen) {
-			D->dup++;
-			continue;
-		}
-		*seen = 1;
-		D->recvd++;
+		tg_srtp_free(rx);
 	}
-	if (rx) {
-		for (int i = 0; i < G.n; i++)
-			tg_srtp_free(rx[i]);
-		free(rx);
-	}
+	free(start);
+	free(order);
+	free(who);
+	free(fillp);
 }
 
 static int read_sessions(void)
@@ -498,6 +529,13 @@ int main(int argc, char **argv)
 	G.per_stream = G.secs * G.pps;
 	if (G.per_stream > 65536)
 		return 2;
+	long slots = (long)G.secs * 1000;
+	slot_end = xcalloc((size_t)slots, sizeof(*slot_end));
+	for (long s = 0, acc = 0; s < slots; s++) {
+		int from, to;
+		acc += (long)slot_streams(s, &from, &to);
+		slot_end[s] = (size_t)acc;
+	}
 	struct sockaddr_in gaddr[2];
 	for (int s = 0; s < 2; s++) {
 		G.dst[s] = xcalloc((size_t)G.n, sizeof(*G.dst[s]));
@@ -516,7 +554,26 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		if (read_sessions())
 			return 1;
+		double tp = now_s();
+		for (int d = 0; d < (G.bidir ? 2 : 1); d++)
+			if (precompute(d))
+				return 1;
+		fprintf(stderr, "media_load: sessions read in %.1f s, packets prepared in %.1f s\n", tp - tstart,
+			now_s() - tp);
 	} else {
+		/* keys and packets first: no relay context alive yet (see precompute()) */
+		for (int i = 0; i < G.n; i++)
+			if ((rc = sdes_crypto_generate(&G.ours[i], 1, suite)) ||
+			    (rc = sdes_crypto_generate(&G.theirs[i], 1, suite))) {
+				fprintf(stderr, "media_load: keys: %s\n", strerror(-rc));
+				return 1;
+			}
+		double tp = now_s();
+		for (int d = 0; d < (G.bidir ? 2 : 1); d++)
+			if (precompute(d))
+				return 1;
+		fprintf(stderr, "media_load: packets prepared in %.1f s\n", now_s() - tp);
+		tp = now_s();
 		/* Tollgate: the peer on leg A offers its key (ours[i]), Tollgate answers with its own (theirs[i]). */
 		struct sockaddr_storage loc, gss[2];
 		memset(&loc, 0, sizeof(loc));
@@ -535,11 +592,6 @@ int main(int argc, char **argv)
 			struct relay_spec sp;
 			memset(&sp, 0, sizeof(sp));
 			sp.ports = ports;
-			if ((rc = sdes_crypto_generate(&G.ours[i], 1, suite)) ||
-			    (rc = sdes_crypto_generate(&G.theirs[i], 1, suite))) {
-				fprintf(stderr, "media_load: keys: %s\n", strerror(-rc));
-				return 1;
-			}
 			for (int l = 0; l < 2; l++) {
 				struct relay_leg_spec *ls = &sp.leg[l];
 				if ((rc = relay_ports_alloc(ports, &loc, false, &ls->ports))) {
@@ -560,25 +612,13 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-	}
-	double tp = now_s();
-	for (int d = 0; d < (G.bidir ? 2 : 1); d++)
-		if (precompute(d))
-			return 1;
-	fprintf(stderr, "media_load: set up in %.1f s, packets prepared in %.1f s\n", tp - tstart, now_s() - tp);
-	usleep(200000);          /* let the relay take the sessions */
-
-	/* slot_end[s]: index after the last packet of slot s, the same for both directions */
-	long slots = (long)G.secs * 1000;
-	size_t *slot_end = xcalloc((size_t)slots, sizeof(*slot_end));
-	for (long s = 0, acc = 0; s < slots; s++) {
-		int from, to;
-		acc += (long)slot_streams(s, &from, &to);
-		slot_end[s] = (size_t)acc < G.d[0].npk ? (size_t)acc : G.d[0].npk;
+		fprintf(stderr, "media_load: %d relay sessions set up in %.1f s\n", G.n, now_s() - tp);
+		usleep(200000);  /* let the relay take the sessions */
 	}
 
 	uint64_t cpu0 = tollgate ? relay_cpu_ns() : 0;
 	double pcpu0 = tollgate ? 0 : proc_cpu_s(pid);
+	long long udperr0 = udp_rcv_errors();
 	double gcpu0 = thread_cpu_s(), t0 = now_s(), maxlag = 0;
 	for (long slot = 0; slot < slots; slot++) {
 		double due = t0 + (double)slot / 1000.0;
@@ -610,6 +650,7 @@ int main(int argc, char **argv)
 		}
 	}
 	double wall = now_s() - t0, gcpu = thread_cpu_s() - gcpu0, cpu;
+	long long udperr = udp_rcv_errors() - udperr0;
 	if (tollgate)
 		cpu = (double)(relay_cpu_ns() - cpu0) / 1e9;
 	else
@@ -663,13 +704,13 @@ int main(int argc, char **argv)
 	printf("media_load: %s %s %d calls%s, %d s: streams %d, sent %llu (%.1f%% of %.0f), received %llu "
 	       "(fwd %llu, rev %llu), loss %.3f%%, relay CPU %.2f s = %.0f%% of a core = %.2f us/packet; "
 	       "generator CPU %.0f%%, max lag %.1f ms; dup %llu, corrupt %llu, auth fail %llu, replay %llu, "
-	       "other %llu, overflow %llu\n",
+	       "other %llu, overflow %llu; host UDP receive-queue drops %lld\n",
 	       who, tg_srtp_suite_get(suite)->name, G.n, G.bidir ? " bidirectional" : "", G.secs,
 	       G.bidir ? 2 * G.n : G.n, (unsigned long long)sent, 100.0 * (double)sent / want, want,
 	       (unsigned long long)recvd, (unsigned long long)G.d[0].recvd, (unsigned long long)G.d[1].recvd,
 	       loss, cpu, 100.0 * cpu / wall, us, 100.0 * gcpu / wall, maxlag * 1e3, (unsigned long long)dup,
 	       (unsigned long long)bad, (unsigned long long)auth, (unsigned long long)replay,
-	       (unsigned long long)other, (unsigned long long)ovf);
+	       (unsigned long long)other, (unsigned long long)ovf, udperr);
 	printf("MEDIA_LOAD {\"relay\": \"%s\", \"suite\": \"%s\", \"calls\": %d, \"bidir\": %s, "
 	       "\"streams\": %d, \"pps_per_stream\": %d, \"secs\": %d, \"wall_s\": %.3f, \"intended\": %.0f, "
 	       "\"sent\": %llu, \"received\": %llu, \"received_fwd\": %llu, \"received_rev\": %llu, "
@@ -677,7 +718,7 @@ int main(int argc, char **argv)
 	       "\"cpu_pct\": %.1f, \"us_per_pkt\": %.3f, \"gen_cpu_pct\": %.1f, \"max_lag_ms\": %.2f, "
 	       "\"dup\": %llu, \"corrupt\": %llu, \"auth_fail\": %llu, \"replay\": %llu, \"other_fail\": %llu, "
 	       "\"overflow\": %llu, \"relay_drops\": %llu, \"relay_xform_fail\": %llu, \"relay_auth_fail\": %llu, "
-	       "\"relay_replay\": %llu}\n",
+	       "\"relay_replay\": %llu, \"udp_rcv_errors\": %lld}\n",
 	       who, tg_srtp_suite_get(suite)->name, G.n, G.bidir ? "true" : "false", G.bidir ? 2 * G.n : G.n,
 	       G.pps, G.secs, wall, want, (unsigned long long)sent, (unsigned long long)recvd,
 	       (unsigned long long)G.d[0].recvd, (unsigned long long)G.d[1].recvd,
@@ -685,7 +726,7 @@ int main(int argc, char **argv)
 	       100.0 * gcpu / wall, maxlag * 1e3, (unsigned long long)dup, (unsigned long long)bad,
 	       (unsigned long long)auth, (unsigned long long)replay, (unsigned long long)other,
 	       (unsigned long long)ovf, (unsigned long long)rdrop, (unsigned long long)rxfail,
-	       (unsigned long long)rauth, (unsigned long long)rreplay);
+	       (unsigned long long)rauth, (unsigned long long)rreplay, udperr);
 	for (int i = 0; i < G.n; i++) {
 		sdes_crypto_clear(&G.ours[i]);
 		sdes_crypto_clear(&G.theirs[i]);

@@ -211,7 +211,8 @@ class Bench:
 
     # -- kamailio
     def tls_cfg(self, name, client_verify=True):
-        f = self.out / f"tls-{name}.cfg"
+        f = self.out / f"{self.cur}-kam-{name}" / "tls.cfg"
+        f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(f"""# {name}: TLS 1.2, no client certificate requested (as Tollgate's default)
 [server:default]
 method = TLSv1.2
@@ -231,7 +232,7 @@ ca_list = {self.pki}/ca-bundle.pem
 
     def kamailio(self, name, listen, nxt):
         tmpl = (HERE / "kamailio.cfg.in").read_text()
-        d = self.out / f"kam-{name}"
+        d = self.out / f"{self.cur}-kam-{name}"  # per phase: logs of one SUT's run together
         d.mkdir(parents=True, exist_ok=True)
         cfg = d / "kamailio.cfg"
         cfg.write_text(tmpl.replace("@DEBUG@", os.environ.get("KAMDEBUG", "1")).replace("@NAME@", name)
@@ -366,6 +367,7 @@ end
         self.new_ports()
         pt = self.ports
         tag = "tollgate" if sut == "tollgate" else "kamailio"
+        self.cur = tag
         log(f"sip_bench: --- SUT {tag} ---")
         res = dict(sut=tag, steps=[], error=None, ports=dict(pt))
         procs = []

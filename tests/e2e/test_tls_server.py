@@ -7,6 +7,7 @@ intermediate) and ca-bundle.pem.  The clients are run with a bounded timeout and
 stdin closed, so they do one handshake and exit.
 """
 import re
+import time
 
 import pytest
 
@@ -80,7 +81,12 @@ PRIO13 = "NORMAL:-VERS-ALL:+VERS-TLS1.3"
 def expect_server_failure(core, lab, reason, before):
     """The core logged `reason` once more for its listener, listed it in the failed
     handshakes as inbound, and counted a server handshake failure."""
+    # the core logs the failure right after the client gives up: allow it a moment
+    end = time.monotonic() + 3
     logged = handshake_failures_logged(core, local_port=lab.tls_port)
+    while reason not in logged and time.monotonic() < end:
+        time.sleep(0.05)
+        logged = handshake_failures_logged(core, local_port=lab.tls_port)
     assert logged.count(reason) >= 1, f"log reasons {logged}:\n{core.log_text()[-3000:]}"
     rows = [r for r in tls_failed_handshakes(core) if r["direction"] == "inbound"]
     assert any(r["reason"] == reason for r in rows), rows
