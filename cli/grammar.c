@@ -30,6 +30,7 @@ enum tok_type {
 struct leaf {               /* owned by g_leaves */
 	enum tok_type type;
 	char *text;             /* keyword or display placeholder */
+	size_t len;             /* strlen(text) */
 	char *name;             /* $name or text */
 	long lo, hi;
 	const char *help;       /* points into help copy */
@@ -46,6 +47,7 @@ struct seq {
 	struct elem *el;        /* owned */
 	int nel;
 	int nlead;              /* leading keyword elements (for `no` forms) */
+	uint32_t first;         /* letters a-z its first word may start with (bit 26: anything) */
 };
 
 struct modetab { struct seq *v; int n, cap; };
@@ -134,6 +136,7 @@ static struct leaf *leaf_new(struct sparse *sp, const char *w, size_t len)
 		l->name = strdup(dollar + 1);
 	}
 	l->text = t;
+	l->len = strlen(t);
 	long lo, hi;
 	char c;
 	if (!strcmp(t, "WORD")) l->type = T_WORD;
@@ -381,6 +384,12 @@ static void mode_add(enum cli_mode m, const struct cli_cmd *cmd, struct elem *el
 	for (int i = 0; i < n; i++)
 		s->el[i] = elem_dup(&el[i]);
 	s->nlead = nlead < 1 ? 1 : nlead;
+	s->first = 0;
+	for (int a = 0; n > 0 && a < s->el[0].nalt; a++) {
+		const struct leaf *l = s->el[0].alt[a];
+		int ch = l->type == T_KW ? (l->text[0] | 0x20) : 0;
+		s->first |= ch >= 'a' && ch <= 'z' ? 1u << (ch - 'a') : 1u << 26;
+	}
 }
 
 /* Leading keywords of the syntax as written, up to the first [ { or value:
@@ -566,8 +575,8 @@ static enum rank leaf_rank(const struct leaf *l, const char *w, size_t n)
 {
 	switch (l->type) {
 	case T_KW: {
-		size_t kl = strlen(l->text);
-		if (n > kl || strncasecmp(l->text, w, n))
+		size_t kl = l->len;
+		if (n > kl || !n || (l->text[0] | 0x20) != (w[0] | 0x20) || strncasecmp(l->text, w, n))
 			return R_NONE;
 		return n == kl ? R_EXACT : R_PARTIAL;
 	}
@@ -647,10 +656,16 @@ static void run_free(struct run *r)
 	r->n = 0;
 }
 
-static void run_start(struct run *r, enum cli_mode mode, bool no_form)
+/* c0: the first character of the first word (0: unknown); sequences whose
+ * first word cannot start with it are left out at once. */
+static void run_start(struct run *r, enum cli_mode mode, bool no_form, char c0)
 {
+	int lc = c0 | 0x20;
+	uint32_t want = lc >= 'a' && lc <= 'z' ? (1u << (lc - 'a')) | (1u << 26) : ~0u;
 	const struct modetab *t = &g_modes[mode];
-	r->c = calloc((size_t)t->n + 1, sizeof(*r->c));
+	/* not zeroed: a candidate is large (its matched tokens); only the fields
+	 * below are set, the took[] arrays fill as words match */
+	r->c = malloc(((size_t)t->n + 1) * sizeof(*r->c));
 	r->n = 0;
 	r->mode = mode;
 	r->no_form = no_form;
@@ -660,7 +675,12 @@ static void run_start(struct run *r, enum cli_mode mode, bool no_form)
 			continue;
 		if (no_form && (!(s->cmd->flags & CLI_F_NO) || pseudo_of(s->cmd)))
 			continue;
-		r->c[r->n++].s = s;
+		if (c0 && !(s->first & want))
+			continue;
+		struct cand *c = &r->c[r->n++];
+		c->s = s;
+		c->pos = c->reps = c->ntook = 0;
+		c->line_done = false;
 	}
 }
 
@@ -751,10 +771,10 @@ static bool run_step(struct run *r, const struct words *w, int i)
 	const char *partial_kw = NULL;
 	int out = 0;
 	for (int k = 0; k < r->n; k++) {
-		struct cand c = r->c[k];
+		struct cand *cp = &r->c[k];
 		const struct leaf *l;
 		bool amb;
-		if (cand_rank2(&c, wp, wl, &l, &amb) != best)
+		if (cand_rank2(cp, wp, wl, &l, &amb) != best)
 			continue;
 		if (best == R_PARTIAL) {
 			if (amb || (partial_kw && strcasecmp(partial_kw, l->text))) {
@@ -765,18 +785,29 @@ static bool run_step(struct run *r, const struct words *w, int i)
 			}
 			partial_kw = l->text;
 		}
-		c.took[c.ntook] = l;
-		c.took_word[c.ntook] = i;
-		c.ntook++;
+		cp->took[cp->ntook] = l;
+		cp->took_word[cp->ntook] = i;
+		cp->ntook++;
 		if (l->type == T_LINE)
-			c.line_done = true;
-		else if (c.s->el[c.pos].repeat)
-			c.reps++;
+			cp->line_done = true;
+		else if (cp->s->el[cp->pos].repeat)
+			cp->reps++;
 		else {
-			c.pos++;
-			c.reps = 0;
+			cp->pos++;
+			cp->reps = 0;
 		}
-		r->c[out++] = c;
+		if (out != k) {
+			/* move only what is set: the head and the ntook tokens */
+			struct cand *dst = &r->c[out];
+			dst->s = cp->s;
+			dst->pos = cp->pos;
+			dst->reps = cp->reps;
+			dst->line_done = cp->line_done;
+			dst->ntook = cp->ntook;
+			memcpy(dst->took, cp->took, sizeof(cp->took[0]) * (size_t)cp->ntook);
+			memcpy(dst->took_word, cp->took_word, sizeof(cp->took_word[0]) * (size_t)cp->ntook);
+		}
+		out++;
 	}
 	r->n = out;
 	return true;
@@ -786,7 +817,7 @@ static bool run_step(struct run *r, const struct words *w, int i)
 static void run_words(struct run *r, enum cli_mode mode, const struct words *w, int to)
 {
 	memset(r, 0, sizeof(*r));
-	run_start(r, mode, false);
+	run_start(r, mode, false, to > 0 ? w->line[w->off[0]] : 0);
 	r->st = GRAM_OK;
 	for (int i = 0; i < to; i++) {
 		if (!run_step(r, w, i))
@@ -805,7 +836,7 @@ static void run_words(struct run *r, enum cli_mode mode, const struct words *w, 
 			bool nf = ps != PSEUDO_DO;
 			int first = i + 1;
 			run_free(r);
-			run_start(r, m2, nf);
+			run_start(r, m2, nf, first < to ? w->line[w->off[first]] : 0);
 			r->first_word = first;
 			r->no_form = nf;
 			r->dflt = ps == PSEUDO_DEFAULT;

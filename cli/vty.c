@@ -314,9 +314,16 @@ int vty_exec(struct vty *v, const char *line_in)
 	v->err_pos = -1;
 	v->err_msg[0] = '\0';
 	v->last_active = time(NULL);
-	vty_prompt(v, prompt, sizeof(prompt));
-	snprintf(line, sizeof(line), "%s", line_in);
-	size_t ll = strlen(line);
+	/* the prompt only places the caret under a line the client echoed */
+	if (v->prompt_echoed)
+		vty_prompt(v, prompt, sizeof(prompt));
+	else
+		prompt[0] = '\0';
+	size_t ll = strlen(line_in);
+	if (ll >= sizeof(line))
+		ll = sizeof(line) - 1;
+	memcpy(line, line_in, ll);
+	line[ll] = '\0';
 	while (ll && (line[ll - 1] == '\n' || line[ll - 1] == '\r' || isspace((unsigned char)line[ll - 1])))
 		line[--ll] = '\0';
 	const char *first = line;

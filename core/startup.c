@@ -80,6 +80,10 @@ static int run_lines(struct cfg *cfg, const struct cfg *refs, const char *path, 
 		const char *t = line + ind;
 		if (!*t || *t == '!')
 			continue;
+		/* pass 1 only needs what can be referred to: trustpoints, classes and
+		 * dial-peers are all named by top-level lines */
+		if (!record && ind > 0)
+			continue;
 		if (skip_above >= 0 && ind > skip_above) {
 			if (record) {
 				char why[160];

@@ -286,6 +286,18 @@ static void fail_call(struct call *c, int code, const char *reason, const struct
 	call_end(c);
 }
 
+/* The caller never ACKed our 2xx (64*T1): hang up both legs. */
+static void a_no_ack(void *arg, struct sip_txn *t)
+{
+	struct call *c = arg;
+	(void)t;
+	c->a_txn = NULL; /* the transaction is ending */
+	log_msg(4, "SIP", "NO_ACK", "call %u: no ACK from the caller for our 200; call released", c->id);
+	dlg_send_bye(c, &c->a);
+	dlg_send_bye(c, &c->b);
+	call_end(c);
+}
+
 /* B answered 2xx but the call cannot go on: ACK that 2xx and hang up B. */
 static void end_b_leg(struct call *c)
 {
@@ -382,6 +394,8 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 		}
 		c->state = CS_ACTIVE;
 		c->connect = time(NULL);
+		/* the caller must ACK our 2xx; if it never does, the call goes */
+		sip_txn_set_noack(c->a_txn, a_no_ack, c);
 		send_response_body(c->a_txn, c->a_invite, code, resp->reason, c->a.local_tag, resp, &c->a.dest, &sdp);
 		buf_free(&sdp);
 		c->a.confirmed = true;
@@ -689,13 +703,6 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 /* ------------------------------------------------------------------ */
 /* entry                                                                */
 
-static void no_ack_cb(void *arg, struct sip_txn *t)
-{
-	(void)t;
-	struct call *c = arg;
-	(void)c;
-}
-
 void b2bua_rx(const char *data, size_t len, const struct sip_src *src)
 {
 	struct sip_msg *m = NULL;
@@ -729,7 +736,8 @@ void b2bua_rx(const char *data, size_t len, const struct sip_src *src)
 			/* a retransmitted 2xx after the transaction: ACK it again */
 			bool is_a;
 			struct call *c = call_find(m->call_id, &is_a);
-			if (c && !is_a && m->status >= 200 && m->status < 300 && m->cseq_method == SIP_METHOD_INVITE)
+			if (c && !is_a && m->status >= 200 && m->status < 300 && m->cseq_method == SIP_METHOD_INVITE &&
+			    m->cseq == c->b_invite_cseq && c->b_2xx)
 				b_invite_resp(c, NULL, m, false);
 			else
 				g_b2bua_stats.drops[DROP_NO_TXN_RESPONSE]++;
@@ -773,7 +781,6 @@ void b2bua_rx(const char *data, size_t len, const struct sip_src *src)
 		break;
 	}
 out:
-	(void)no_ack_cb;
 	sip_msg_free(m);
 }
 

@@ -17,6 +17,7 @@ static void relay_free(struct call *c, struct relay *r)
 			break;
 		}
 	sip_txn_detach(r->ct);
+	sip_txn_detach(r->st);
 	sip_msg_free(r->ack);
 	free(r);
 }
@@ -88,10 +89,20 @@ void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack)
 			dlg_send_ack(other, r->ack);
 			if (r->st)
 				sip_txn_server_acked(r->st);
+			r->st = NULL;
 			relay_free(c, r);
 			return;
 		}
 	}
+}
+
+/* The re-INVITE's sender never ACKed: its transaction is ending. */
+static void relay_no_ack(void *arg, struct sip_txn *t)
+{
+	struct relay *r = arg;
+	(void)t;
+	r->st = NULL;
+	relay_free(r->call, r);
 }
 
 static void relay_resp(void *arg, struct sip_txn *t, const struct sip_msg *resp, bool local)
@@ -116,7 +127,8 @@ static void relay_resp(void *arg, struct sip_txn *t, const struct sip_msg *resp,
 		return;
 	r->ct = NULL;
 	if (r->invite && code < 300) {
-		/* ACK the other leg when this leg ACKs */
+		/* ACK the other leg when this leg ACKs (or give up when it never does) */
+		sip_txn_set_noack(r->st, relay_no_ack, r);
 		r->ack = leg_new_request(other, SIP_METHOD_ACK, NULL);
 		if (r->ack)
 			sip_msg_hdr_addf(r->ack, "CSeq", "%u ACK", other->local_cseq);

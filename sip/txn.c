@@ -284,13 +284,13 @@ static void send_ack_for_non2xx(struct sip_txn *t, const struct sip_msg *resp)
 	sip_msg_free(ack);
 }
 
-static void client_response(struct sip_txn *t, const struct sip_msg *resp)
+static bool client_response(struct sip_txn *t, const struct sip_msg *resp)
 {
 	int code = resp->status;
 	if (t->cancel_of) { /* our CANCEL: nothing to tell */
 		if (code >= 200)
 			finish(t, reliable(t) ? 0 : SIP_T4_MS);
-		return;
+		return true;
 	}
 	if (code < 200) {
 		if (t->state == TS_CALLING || t->state == TS_TRYING) {
@@ -300,27 +300,30 @@ static void client_response(struct sip_txn *t, const struct sip_msg *resp)
 		}
 		if (t->state == TS_PROCEEDING && t->fn)
 			t->fn(t->arg, t, resp, false);
-		return;
+		return true;
 	}
 	if (t->invite && code < 300) {
-		/* 2xx: the TU ACKs it; retransmissions are passed up (RFC 6026) */
-		bool first = t->state != TS_ACCEPTED;
-		if (first) {
-			t->state = TS_ACCEPTED;
-			tmr_stop(&t->t_retx);
-			tmr_start(&t->t_timeout, 64 * SIP_T1_MS, client_timeout, t);
-		}
-		if (t->fn)
-			t->fn(t->arg, t, resp, false);
-		return;
+		/* 2xx: the TU ACKs it.  Only the first goes to the TU through the
+		 * transaction; retransmissions are left to the TU's dialog lookup
+		 * (RFC 6026 Accepted state), so no callback can outlive its owner. */
+		if (t->state == TS_ACCEPTED)
+			return false;
+		t->state = TS_ACCEPTED;
+		tmr_stop(&t->t_retx);
+		tmr_start(&t->t_timeout, 64 * SIP_T1_MS, client_timeout, t);
+		sip_txn_resp_fn fn = t->fn;
+		t->fn = NULL;
+		if (fn)
+			fn(t->arg, t, resp, false);
+		return true;
 	}
 	if (t->state == TS_COMPLETED) {
 		if (t->invite)
 			send_ack_for_non2xx(t, resp);
-		return;
+		return true;
 	}
 	if (t->state == TS_ACCEPTED)
-		return;
+		return true;
 	t->state = TS_COMPLETED;
 	tmr_stop(&t->t_retx);
 	if (t->invite)
@@ -330,6 +333,7 @@ static void client_response(struct sip_txn *t, const struct sip_msg *resp)
 	t->fn = NULL;
 	if (fn)
 		fn(t->arg, t, resp, false);
+	return true;
 }
 
 /* A response from the network: find its client transaction. */
@@ -342,8 +346,7 @@ bool sip_txn_client_match(const struct sip_msg *resp)
 	struct sip_txn *t = find(key);
 	if (!t)
 		return false;
-	client_response(t, resp);
-	return true;
+	return client_response(t, resp);
 }
 
 int sip_txn_client_cancel(struct sip_txn *inv)

@@ -32,7 +32,9 @@
  * and arrivals are stored during the window and checked after it.  The
  * window runs from the first packet sent to 0.5 s after the last one.
  *
- * Usage: media_load [-T] [-n calls] [-s seconds] [-r pps] [-c SUITE] [-b] [-p PID] [-t threads]
+ * Usage: media_load [-T [-P]] [-n calls] [-s seconds] [-r pps] [-c SUITE] [-b] [-p PID] [-t threads]
+ *   -P  (with -T) no SRTP at all: plain RTP through the relay, its cost without crypto
+ *        media_load -k [-c SUITE]   (probe: SRTP cost per packet against the contexts alive)
  *   SUITE: AES_CM_128_HMAC_SHA1_80 (default), AEAD_AES_128_GCM, ... (RFC 4568 names)
  * Output: a human line, then one line `MEDIA_LOAD {json}` for media_bench.py. */
 #include <errno.h>
@@ -112,6 +114,25 @@ static long long udp_rcv_errors(void)
 	}
 	fclose(f);
 	return sum;
+}
+
+/* The host's CPU time from /proc/stat's "cpu" line, in ticks: [0] busy outside softirq,
+ * [1] softirq, [2] steal, [3] idle + iowait. */
+static void host_cpu(unsigned long long out[4])
+{
+	unsigned long long v[8] = { 0 };
+	memset(out, 0, 4 * sizeof(*out));
+	FILE *f = fopen("/proc/stat", "r");
+	if (!f)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &v[6], &v[7]) == 8) {
+		out[0] = v[0] + v[1] + v[2] + v[5];
+		out[1] = v[6];
+		out[2] = v[7];
+		out[3] = v[3] + v[4];
+	}
+	fclose(f);
 }
 
 /* ---- the same SRTP hooks as media/session.c (static there) ---- */
@@ -207,15 +228,18 @@ struct dir {
 	uint64_t overflow, trunc;
 	uint8_t *seen;           /* per stream per seq: arrived once */
 	uint64_t recvd, dup, bad, auth_fail, replay, other_fail;
+	uint64_t bad_dir, bad_ssrc, bad_seq, bad_payload;   /* the kinds of bad */
 };
 
 static struct {
 	int n, pps, secs, period, per_slot, per_stream;
-	bool bidir;
+	bool bidir, plain;        /* plain: -P, no SRTP anywhere (the relay's floor) */
 	struct sockaddr_in *dst[2];       /* [0]: leg A's RTP address, [1]: leg B's */
 	struct sdes_crypto *ours, *theirs;
 	struct dir d[2];
 	int fd[2];
+	uint64_t eagain;         /* sendmmsg found the send buffer full */
+	double send_wait;        /* seconds spent waiting for it */
 } G;
 
 static int gen_socket(struct sockaddr_in *addr)
@@ -295,7 +319,7 @@ static int precompute(int d)
 	D->stream = xcalloc(D->npk, sizeof(*D->stream));
 	for (int i = 0; i < G.n; i++) {
 		struct tg_srtp *tx = NULL;
-		int rc = d == 0 ? tg_srtp_new(&tx, &G.ours[i], TG_SRTP_SEND) : 0;
+		int rc = d == 0 && !G.plain ? tg_srtp_new(&tx, &G.ours[i], TG_SRTP_SEND) : 0;
 		if (rc) {
 			fprintf(stderr, "media_load: call %d: SRTP context: %s\n", i, strerror(-rc));
 			return -1;
@@ -343,7 +367,10 @@ static void send_upto(int d, size_t end)
 				continue;
 			if (errno == EAGAIN || errno == ENOBUFS) {
 				struct pollfd pf = { G.fd[d == 0 ? 0 : 1], POLLOUT, 0 };
+				double w = now_s();
+				G.eagain++;
 				(void)poll(&pf, 1, 1);
+				G.send_wait += now_s() - w;
 				continue;
 			}
 			r = 1;           /* this packet is lost: counted as sent */
@@ -398,8 +425,13 @@ static void verify(int d)
 		uint8_t *b = D->rx + j * SLOT;
 		uint32_t ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
 		who[j] = D->rxlen[j] >= 12 && (ssrc & 1) == (uint32_t)d && ssrc / 2 < (uint32_t)G.n ? (int32_t)(ssrc / 2) : -1;
-		if (who[j] < 0)
+		if (who[j] < 0) {
 			D->bad++;
+			if (D->rxlen[j] >= 12 && (ssrc & 1) != (uint32_t)d)
+				D->bad_dir++;
+			else
+				D->bad_ssrc++;
+		}
 		else
 			start[who[j] + 1]++;
 	}
@@ -411,12 +443,12 @@ static void verify(int d)
 			order[start[who[j]] + fillp[who[j]]++] = (uint32_t)j;
 	for (int i = 0; i < G.n; i++) {
 		struct tg_srtp *rx = NULL;
-		if (d == 1 && start[i] < start[i + 1] && tg_srtp_new(&rx, &G.theirs[i], TG_SRTP_RECV))
+		if (d == 1 && !G.plain && start[i] < start[i + 1] && tg_srtp_new(&rx, &G.theirs[i], TG_SRTP_RECV))
 			rx = NULL;
 		for (size_t o = start[i]; o < start[i + 1]; o++) {
 			size_t j = order[o], len = D->rxlen[j];
 			uint8_t *b = D->rx + j * SLOT;
-			if (d == 1) {
+			if (d == 1 && !G.plain) {
 				int rc = rx ? tg_srtp_unprotect(rx, b, &len) : -EINVAL;
 				if (rc) {
 					if (rc == TG_SRTP_E_AUTH)
@@ -431,11 +463,13 @@ static void verify(int d)
 			uint16_t seq = (uint16_t)(b[2] << 8 | b[3]);
 			if (seq >= G.per_stream) {
 				D->bad++;
+				D->bad_seq++;
 				continue;
 			}
 			fill(want, (uint32_t)i * 2u + (uint32_t)d, seq);
 			if (len != PKT || memcmp(b, want, PKT)) {
 				D->bad++;
+				D->bad_payload++;
 				continue;
 			}
 			uint8_t *seen = &D->seen[(size_t)i * (size_t)G.per_stream + seq];
@@ -452,6 +486,50 @@ static void verify(int d)
 	free(order);
 	free(who);
 	free(fillp);
+}
+
+/* -k: what one SRTP protect + unprotect (172-byte packet) costs on one context pair while
+ * K other contexts are alive in the process, for K = 0, 1000, 4000, 8000 (a call with SRTP on
+ * one leg holds 4 in Tollgate: SRTP and SRTCP, each direction). */
+static int probe(enum cfg_srtp_suite suite)
+{
+	static const int live[] = { 0, 1000, 4000, 8000 };
+	printf("SRTP_PROBE {\"suite\": \"%s\", \"points\": [", tg_srtp_suite_get(suite)->name);
+	for (size_t p = 0; p < sizeof(live) / sizeof(live[0]); p++) {
+		struct tg_srtp **v = xcalloc((size_t)live[p] + 2, sizeof(*v));
+		struct sdes_crypto c;
+		int rc = 0;
+		for (int i = 0; i < live[p] + 1 && !rc; i++) {
+			rc = sdes_crypto_generate(&c, 1, suite);
+			if (!rc)
+				rc = tg_srtp_new(&v[i], &c, i == live[p] ? TG_SRTP_SEND : TG_SRTP_RECV);
+			if (!rc && i == live[p])
+				rc = tg_srtp_new(&v[i + 1], &c, TG_SRTP_RECV);
+			sdes_crypto_clear(&c);
+		}
+		int n = 4000;
+		double t0 = now_s();
+		for (int k = 0; k < n && !rc; k++) {
+			uint8_t b[SLOT];
+			size_t len = PKT;
+			fill(b, 1, (uint16_t)k);
+			rc = tg_srtp_protect(v[live[p]], b, &len, SLOT);
+			if (!rc)
+				rc = tg_srtp_unprotect(v[live[p] + 1], b, &len);
+		}
+		double us = (now_s() - t0) * 1e6 / n / 2;
+		for (int i = 0; i < live[p] + 2; i++)
+			tg_srtp_free(v[i]);
+		free(v);
+		if (rc) {
+			fprintf(stderr, "media_load: probe: %s\n", tg_srtp_strerror(rc));
+			return 1;
+		}
+		printf("%s[%d, %.2f]", p ? ", " : "", live[p], us);
+		fflush(stdout);
+	}
+	printf("]}\n");
+	return 0;
 }
 
 static int read_sessions(void)
@@ -492,7 +570,8 @@ int main(int argc, char **argv)
 	G.n = 1000;
 	G.secs = 10;
 	G.pps = 50;
-	while ((opt = getopt(argc, argv, "Tn:s:r:c:bp:t:")) != -1) {
+	bool kprobe = false;
+	while ((opt = getopt(argc, argv, "Tn:s:r:c:bp:t:kP")) != -1) {
 		switch (opt) {
 		case 'T': tollgate = true; break;
 		case 'n': G.n = atoi(optarg); break;
@@ -502,15 +581,17 @@ int main(int argc, char **argv)
 		case 'b': G.bidir = true; break;
 		case 'p': pid = atoi(optarg); break;
 		case 't': threads = atoi(optarg); break;
+		case 'k': kprobe = true; break;
+		case 'P': G.plain = true; break;
 		default:
 			fprintf(stderr, "usage: media_load [-T] [-n calls] [-s seconds] [-r pps] [-c SUITE] [-b] "
-					"[-p PID] [-t threads]\n");
+					"[-p PID] [-t threads] [-P] | -k [-c SUITE]\n");
 			return 2;
 		}
 	}
 	enum cfg_srtp_suite suite = tg_srtp_suite_by_name(suite_name, strlen(suite_name));
 	if (G.n < 1 || G.n > 20000 || G.secs < 1 || G.secs > 120 || G.pps < 1 || G.pps > 1000 ||
-	    1000 % G.pps || suite == CFG_SUITE_NONE || (!tollgate && pid <= 0)) {
+	    1000 % G.pps || suite == CFG_SUITE_NONE || (!tollgate && !kprobe && pid <= 0)) {
 		fprintf(stderr, "media_load: bad arguments (pps must divide 1000; -p PID without -T)\n");
 		return 2;
 	}
@@ -524,6 +605,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "media_load: libsrtp2 init failed\n");
 		return 1;
 	}
+	if (kprobe)
+		return probe(suite);
 	G.period = 1000 / G.pps;
 	G.per_slot = (G.n + G.period - 1) / G.period;
 	G.per_stream = G.secs * G.pps;
@@ -603,7 +686,7 @@ int main(int argc, char **argv)
 				ls->latch = true;
 				memcpy(&G.dst[l][i], &ls->ports.local, sizeof(G.dst[l][i]));
 			}
-			if ((rc = srtp_leg_xforms(&G.ours[i], &G.theirs[i], sp.leg[RELAY_LEG_A].xf))) {
+			if (!G.plain && (rc = srtp_leg_xforms(&G.ours[i], &G.theirs[i], sp.leg[RELAY_LEG_A].xf))) {
 				fprintf(stderr, "media_load: call %d: SRTP context: %s\n", i, strerror(-rc));
 				return 1;
 			}
@@ -619,6 +702,8 @@ int main(int argc, char **argv)
 	uint64_t cpu0 = tollgate ? relay_cpu_ns() : 0;
 	double pcpu0 = tollgate ? 0 : proc_cpu_s(pid);
 	long long udperr0 = udp_rcv_errors();
+	unsigned long long hc0[4], hc1[4];
+	host_cpu(hc0);
 	double gcpu0 = thread_cpu_s(), t0 = now_s(), maxlag = 0;
 	for (long slot = 0; slot < slots; slot++) {
 		double due = t0 + (double)slot / 1000.0;
@@ -627,8 +712,8 @@ int main(int argc, char **argv)
 			if (wait <= 0)
 				break;
 			struct pollfd pf[2] = { { G.fd[0], POLLIN, 0 }, { G.fd[1], POLLIN, 0 } };
-			int ms = (int)(wait * 1000.0);
-			if (poll(pf, 2, ms) > 0) {
+			struct timespec ts = { (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
+			if (ppoll(pf, 2, &ts, NULL) > 0) {   /* sleeps, also for less than a millisecond */
 				drain(0);
 				drain(1);
 			}
@@ -642,6 +727,7 @@ int main(int argc, char **argv)
 		drain(0);
 		drain(1);
 	}
+	double send_s = now_s() - t0;
 	for (double stop = now_s() + 0.5; now_s() < stop;) {
 		struct pollfd pf[2] = { { G.fd[0], POLLIN, 0 }, { G.fd[1], POLLIN, 0 } };
 		if (poll(pf, 2, 20) > 0) {
@@ -651,18 +737,22 @@ int main(int argc, char **argv)
 	}
 	double wall = now_s() - t0, gcpu = thread_cpu_s() - gcpu0, cpu;
 	long long udperr = udp_rcv_errors() - udperr0;
+	host_cpu(hc1);
+	double tck = (double)sysconf(_SC_CLK_TCK), hbusy = (double)(hc1[0] - hc0[0]) / tck / wall,
+	       hsoft = (double)(hc1[1] - hc0[1]) / tck / wall, hsteal = (double)(hc1[2] - hc0[2]) / tck / wall;
 	if (tollgate)
 		cpu = (double)(relay_cpu_ns() - cpu0) / 1e9;
 	else
 		cpu = proc_cpu_s(pid) - pcpu0;
 
-	uint64_t rdrop = 0, rxfail = 0, rauth = 0, rreplay = 0;
+	uint64_t rdrop = 0, rxfail = 0, rauth = 0, rreplay = 0, rrx = 0;
 	if (tollgate) {
 		for (int i = 0; i < G.n; i++) {
 			struct relay_stats st;
 			relay_session_stats(sess[i], &st);
 			for (int l = 0; l < 2; l++) {
 				const struct relay_dir_stats *ds[2] = { &st.leg[l].rx, &st.leg[l].tx };
+				rrx += st.leg[l].rx.packets;
 				for (int k = 0; k < 2; k++) {
 					rdrop += ds[k]->dropped;
 					rxfail += ds[k]->xform_fail;
@@ -701,32 +791,44 @@ int main(int argc, char **argv)
 	double loss = sent ? 100.0 * (double)(sent - (recvd < sent ? recvd : sent)) / (double)sent : 0;
 	double us = recvd ? cpu * 1e6 / (double)recvd : 0;
 	const char *who = tollgate ? "tollgate" : "external";
-	printf("media_load: %s %s %d calls%s, %d s: streams %d, sent %llu (%.1f%% of %.0f), received %llu "
-	       "(fwd %llu, rev %llu), loss %.3f%%, relay CPU %.2f s = %.0f%% of a core = %.2f us/packet; "
-	       "generator CPU %.0f%%, max lag %.1f ms; dup %llu, corrupt %llu, auth fail %llu, replay %llu, "
-	       "other %llu, overflow %llu; host UDP receive-queue drops %lld\n",
-	       who, tg_srtp_suite_get(suite)->name, G.n, G.bidir ? " bidirectional" : "", G.secs,
-	       G.bidir ? 2 * G.n : G.n, (unsigned long long)sent, 100.0 * (double)sent / want, want,
+	double rate = send_s > 0 ? (double)sent / send_s : 0;   /* offered packets per second */
+	printf("media_load: %s %s%s %d calls%s, %d s: streams %d, sent %llu (%.1f%% of %.0f) in %.1f s = %.0f pps, "
+	       "received %llu (fwd %llu, rev %llu), loss %.3f%%, relay CPU %.2f s = %.0f%% of a core = %.2f "
+	       "us/packet; generator CPU %.0f%%, max lag %.1f ms, send buffer full %llu times (%.2f s); dup %llu, "
+	       "corrupt %llu, auth fail %llu, replay %llu, other %llu, overflow %llu; relay rx %llu, relay drops "
+	       "%llu; host UDP receive-queue drops %lld; host CPU busy %.0f%% + softirq %.0f%% + steal %.0f%% of one core\n",
+	       who, G.plain ? "plain RTP, no " : "", tg_srtp_suite_get(suite)->name, G.n, G.bidir ? " bidirectional" : "", G.secs,
+	       G.bidir ? 2 * G.n : G.n, (unsigned long long)sent, 100.0 * (double)sent / want, want, send_s, rate,
 	       (unsigned long long)recvd, (unsigned long long)G.d[0].recvd, (unsigned long long)G.d[1].recvd,
-	       loss, cpu, 100.0 * cpu / wall, us, 100.0 * gcpu / wall, maxlag * 1e3, (unsigned long long)dup,
-	       (unsigned long long)bad, (unsigned long long)auth, (unsigned long long)replay,
-	       (unsigned long long)other, (unsigned long long)ovf, udperr);
-	printf("MEDIA_LOAD {\"relay\": \"%s\", \"suite\": \"%s\", \"calls\": %d, \"bidir\": %s, "
-	       "\"streams\": %d, \"pps_per_stream\": %d, \"secs\": %d, \"wall_s\": %.3f, \"intended\": %.0f, "
+	       loss, cpu, 100.0 * cpu / wall, us, 100.0 * gcpu / wall, maxlag * 1e3,
+	       (unsigned long long)G.eagain, G.send_wait, (unsigned long long)dup, (unsigned long long)bad,
+	       (unsigned long long)auth, (unsigned long long)replay, (unsigned long long)other,
+	       (unsigned long long)ovf, (unsigned long long)rrx, (unsigned long long)rdrop, udperr, 100 * hbusy,
+	       100 * hsoft, 100 * hsteal);
+	printf("MEDIA_LOAD {\"relay\": \"%s\", \"plain\": %s, \"suite\": \"%s\", \"calls\": %d, \"bidir\": %s, "
+	       "\"streams\": %d, \"pps_per_stream\": %d, \"secs\": %d, \"wall_s\": %.3f, \"send_s\": %.3f, "
+	       "\"offered_pps\": %.0f, \"intended\": %.0f, "
 	       "\"sent\": %llu, \"received\": %llu, \"received_fwd\": %llu, \"received_rev\": %llu, "
 	       "\"sent_fwd\": %llu, \"sent_rev\": %llu, \"loss_pct\": %.4f, \"cpu_s\": %.4f, "
 	       "\"cpu_pct\": %.1f, \"us_per_pkt\": %.3f, \"gen_cpu_pct\": %.1f, \"max_lag_ms\": %.2f, "
+	       "\"eagain\": %llu, \"send_wait_s\": %.3f, "
 	       "\"dup\": %llu, \"corrupt\": %llu, \"auth_fail\": %llu, \"replay\": %llu, \"other_fail\": %llu, "
-	       "\"overflow\": %llu, \"relay_drops\": %llu, \"relay_xform_fail\": %llu, \"relay_auth_fail\": %llu, "
-	       "\"relay_replay\": %llu, \"udp_rcv_errors\": %lld}\n",
-	       who, tg_srtp_suite_get(suite)->name, G.n, G.bidir ? "true" : "false", G.bidir ? 2 * G.n : G.n,
-	       G.pps, G.secs, wall, want, (unsigned long long)sent, (unsigned long long)recvd,
+	       "\"overflow\": %llu, \"relay_rx\": %llu, \"relay_drops\": %llu, \"relay_xform_fail\": %llu, "
+	       "\"relay_auth_fail\": %llu, \"relay_replay\": %llu, \"udp_rcv_errors\": %lld, "
+	       "\"host_busy_pct\": %.0f, \"host_softirq_pct\": %.0f, \"host_steal_pct\": %.0f, "
+	       "\"bad_dir\": %llu, \"bad_ssrc\": %llu, \"bad_seq\": %llu, \"bad_payload\": %llu}\n",
+	       who, G.plain ? "true" : "false", tg_srtp_suite_get(suite)->name, G.n, G.bidir ? "true" : "false",
+	       G.bidir ? 2 * G.n : G.n, G.pps, G.secs, wall, send_s, rate, want, (unsigned long long)sent, (unsigned long long)recvd,
 	       (unsigned long long)G.d[0].recvd, (unsigned long long)G.d[1].recvd,
 	       (unsigned long long)G.d[0].sent, (unsigned long long)G.d[1].sent, loss, cpu, 100.0 * cpu / wall, us,
-	       100.0 * gcpu / wall, maxlag * 1e3, (unsigned long long)dup, (unsigned long long)bad,
+	       100.0 * gcpu / wall, maxlag * 1e3, (unsigned long long)G.eagain, G.send_wait,
+	       (unsigned long long)dup, (unsigned long long)bad,
 	       (unsigned long long)auth, (unsigned long long)replay, (unsigned long long)other,
-	       (unsigned long long)ovf, (unsigned long long)rdrop, (unsigned long long)rxfail,
-	       (unsigned long long)rauth, (unsigned long long)rreplay, udperr);
+	       (unsigned long long)ovf, (unsigned long long)rrx, (unsigned long long)rdrop,
+	       (unsigned long long)rxfail, (unsigned long long)rauth, (unsigned long long)rreplay, udperr,
+	       100 * hbusy, 100 * hsoft, 100 * hsteal, (unsigned long long)(G.d[0].bad_dir + G.d[1].bad_dir),
+	       (unsigned long long)(G.d[0].bad_ssrc + G.d[1].bad_ssrc), (unsigned long long)(G.d[0].bad_seq + G.d[1].bad_seq),
+	       (unsigned long long)(G.d[0].bad_payload + G.d[1].bad_payload));
 	for (int i = 0; i < G.n; i++) {
 		sdes_crypto_clear(&G.ours[i]);
 		sdes_crypto_clear(&G.theirs[i]);
