@@ -497,31 +497,35 @@ static void xf_release(void *ctx)
 }
 
 /* The four transforms of one leg from its negotiated keys (none without SRTP). */
-static int leg_xforms(const struct media_leg *l, struct relay_xform xf[RELAY_XF_COUNT])
+int media_srtp_xforms(const struct sdes_crypto *recv_key, const struct sdes_crypto *send_key,
+		      struct relay_xform *xf)
 {
 	memset(xf, 0, sizeof(*xf) * RELAY_XF_COUNT);
-	if (!l->srtp || l->passthru)
-		return 0;
-	struct tg_srtp *rin = NULL, *rout = NULL, *cin = NULL, *cout = NULL;
-	int rc = tg_srtp_new(&rin, &l->recv_key, TG_SRTP_RECV);
+	/* one context per direction, shared by RTP and RTCP (one reference each) */
+	struct tg_srtp *in = NULL, *out = NULL;
+	int rc = tg_srtp_new(&in, recv_key, TG_SRTP_RECV);
 	if (!rc)
-		rc = tg_srtp_new(&rout, &l->send_key, TG_SRTP_SEND);
-	if (!rc)
-		rc = tg_srtp_new(&cin, &l->recv_key, TG_SRTP_RECV);
-	if (!rc)
-		rc = tg_srtp_new(&cout, &l->send_key, TG_SRTP_SEND);
+		rc = tg_srtp_new(&out, send_key, TG_SRTP_SEND);
 	if (rc) {
-		tg_srtp_free(rin);
-		tg_srtp_free(rout);
-		tg_srtp_free(cin);
-		tg_srtp_free(cout);
+		tg_srtp_free(in);
+		tg_srtp_free(out);
 		return rc;
 	}
-	xf[RELAY_XF_RTP_IN] = (struct relay_xform){ xf_unprotect, rin, xf_release };
-	xf[RELAY_XF_RTP_OUT] = (struct relay_xform){ xf_protect, rout, xf_release };
-	xf[RELAY_XF_RTCP_IN] = (struct relay_xform){ xf_unprotect_rtcp, cin, xf_release };
-	xf[RELAY_XF_RTCP_OUT] = (struct relay_xform){ xf_protect_rtcp, cout, xf_release };
+	xf[RELAY_XF_RTP_IN] = (struct relay_xform){ xf_unprotect, in, xf_release };
+	xf[RELAY_XF_RTP_OUT] = (struct relay_xform){ xf_protect, out, xf_release };
+	xf[RELAY_XF_RTCP_IN] = (struct relay_xform){ xf_unprotect_rtcp, tg_srtp_ref(in), xf_release };
+	xf[RELAY_XF_RTCP_OUT] = (struct relay_xform){ xf_protect_rtcp, tg_srtp_ref(out), xf_release };
 	return 0;
+}
+
+/* The four transforms of one leg from its negotiated keys (none without SRTP). */
+static int leg_xforms(const struct media_leg *l, struct relay_xform xf[RELAY_XF_COUNT])
+{
+	if (!l->srtp || l->passthru) {
+		memset(xf, 0, sizeof(*xf) * RELAY_XF_COUNT);
+		return 0;
+	}
+	return media_srtp_xforms(&l->recv_key, &l->send_key, xf);
 }
 
 static void xforms_drop(struct relay_xform *xf)

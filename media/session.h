@@ -68,6 +68,13 @@ struct media_leg_info {
 };
 void media_call_info(const struct media_call *mc, int leg, struct media_leg_info *out);
 
+/* The relay transforms of an SRTP leg: unprotect with recv_key (the peer's
+ * line), protect with send_key (ours), RTP and SRTCP.  0 or -errno. */
+struct sdes_crypto;
+struct relay_xform;
+int media_srtp_xforms(const struct sdes_crypto *recv_key, const struct sdes_crypto *send_key,
+		      struct relay_xform *xf /* [RELAY_XF_COUNT] */);
+
 struct media_stats {
 	unsigned sessions;
 	unsigned ports_free, ports_total;

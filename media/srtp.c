@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 _Static_assert(TG_SRTP_MAX_OVERHEAD == SRTP_MAX_TRAILER_LEN + 4, "TG_SRTP_MAX_OVERHEAD");
 
 struct tg_srtp {
+	_Atomic int refs;           /* tg_srtp_ref(); freed on the last tg_srtp_free() */
 	srtp_t ctx;                 /* owned */
 	enum cfg_srtp_suite suite;
 	enum tg_srtp_dir dir;
@@ -72,6 +74,8 @@ int tg_srtp_new(struct tg_srtp **out, const struct sdes_crypto *c, enum tg_srtp_
 	if (rc < 0)
 		goto out;
 	s = calloc(1, sizeof(*s));
+	if (s)
+		atomic_init(&s->refs, 1);
 	if (!s) {
 		rc = -ENOMEM;
 		goto out;
@@ -130,9 +134,16 @@ out:
 	return 0;
 }
 
+struct tg_srtp *tg_srtp_ref(struct tg_srtp *s)
+{
+	if (s)
+		atomic_fetch_add(&s->refs, 1);
+	return s;
+}
+
 void tg_srtp_free(struct tg_srtp *s)
 {
-	if (!s)
+	if (!s || atomic_fetch_sub(&s->refs, 1) > 1)
 		return;
 	if (s->ctx)
 		srtp_dealloc(s->ctx);  /* zeroes the session keys */

@@ -234,7 +234,12 @@ int tg_srtp_init(void);
  * -EIO. */
 int tg_srtp_new(struct tg_srtp **out, const struct sdes_crypto *c, enum tg_srtp_dir dir);
 
-/* NULL is accepted. */
+/* A context is reference-counted: one srtp_t serves a direction's RTP and
+ * SRTCP (libsrtp keeps their index spaces apart), so a leg needs two contexts,
+ * not four — with Debian's NSS-backed libsrtp2 the per-packet cost grows with
+ * the number of live contexts.  tg_srtp_free() drops one reference (NULL is
+ * accepted); the last one frees. */
+struct tg_srtp *tg_srtp_ref(struct tg_srtp *s);
 void tg_srtp_free(struct tg_srtp *s);
 
 enum cfg_srtp_suite tg_srtp_suite(const struct tg_srtp *s);

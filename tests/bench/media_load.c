@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "media/relay.h"
+#include "media/session.h"
 #include "media/srtp.h"
 
 #define PKT   172          /* RTP header + 160 bytes of G.711 */
@@ -135,80 +136,12 @@ static void host_cpu(unsigned long long out[4])
 	fclose(f);
 }
 
-/* ---- the same SRTP hooks as media/session.c (static there) ---- */
 
-static int xf_unprotect(void *ctx, uint8_t *pkt, int *len, int maxlen)
-{
-	size_t l = (size_t)*len;
-	(void)maxlen;
-	int rc = tg_srtp_unprotect(ctx, pkt, &l);
-	if (rc)
-		return rc == TG_SRTP_E_AUTH ? RELAY_XF_EAUTH : tg_srtp_is_replay(rc) ? RELAY_XF_EREPLAY : rc;
-	*len = (int)l;
-	return 0;
-}
-
-static int xf_protect(void *ctx, uint8_t *pkt, int *len, int maxlen)
-{
-	size_t l = (size_t)*len;
-	int rc = tg_srtp_protect(ctx, pkt, &l, (size_t)maxlen);
-	if (rc)
-		return rc;
-	*len = (int)l;
-	return 0;
-}
-
-static int xf_unprotect_rtcp(void *ctx, uint8_t *pkt, int *len, int maxlen)
-{
-	size_t l = (size_t)*len;
-	(void)maxlen;
-	int rc = tg_srtp_unprotect_rtcp(ctx, pkt, &l);
-	if (rc)
-		return rc == TG_SRTP_E_AUTH ? RELAY_XF_EAUTH : tg_srtp_is_replay(rc) ? RELAY_XF_EREPLAY : rc;
-	*len = (int)l;
-	return 0;
-}
-
-static int xf_protect_rtcp(void *ctx, uint8_t *pkt, int *len, int maxlen)
-{
-	size_t l = (size_t)*len;
-	int rc = tg_srtp_protect_rtcp(ctx, pkt, &l, (size_t)maxlen);
-	if (rc)
-		return rc;
-	*len = (int)l;
-	return 0;
-}
-
-static void xf_release(void *ctx)
-{
-	tg_srtp_free(ctx);
-}
-
-/* leg_xforms() of media/session.c for an SRTP leg: recv = the peer's line, send = ours. */
+/* The transforms media/session.c gives an SRTP leg. */
 static int srtp_leg_xforms(const struct sdes_crypto *recv_key, const struct sdes_crypto *send_key,
 			   struct relay_xform xf[RELAY_XF_COUNT])
 {
-	memset(xf, 0, sizeof(*xf) * RELAY_XF_COUNT);
-	struct tg_srtp *rin = NULL, *rout = NULL, *cin = NULL, *cout = NULL;
-	int rc = tg_srtp_new(&rin, recv_key, TG_SRTP_RECV);
-	if (!rc)
-		rc = tg_srtp_new(&rout, send_key, TG_SRTP_SEND);
-	if (!rc)
-		rc = tg_srtp_new(&cin, recv_key, TG_SRTP_RECV);
-	if (!rc)
-		rc = tg_srtp_new(&cout, send_key, TG_SRTP_SEND);
-	if (rc) {
-		tg_srtp_free(rin);
-		tg_srtp_free(rout);
-		tg_srtp_free(cin);
-		tg_srtp_free(cout);
-		return rc;
-	}
-	xf[RELAY_XF_RTP_IN] = (struct relay_xform){ xf_unprotect, rin, xf_release };
-	xf[RELAY_XF_RTP_OUT] = (struct relay_xform){ xf_protect, rout, xf_release };
-	xf[RELAY_XF_RTCP_IN] = (struct relay_xform){ xf_unprotect_rtcp, cin, xf_release };
-	xf[RELAY_XF_RTCP_OUT] = (struct relay_xform){ xf_protect_rtcp, cout, xf_release };
-	return 0;
+	return media_srtp_xforms(recv_key, send_key, xf);
 }
 
 /* ---- generator state ---- */
@@ -666,7 +599,8 @@ int main(int argc, char **argv)
 			memset(&gss[s], 0, sizeof(gss[s]));
 			memcpy(&gss[s], &gaddr[s], sizeof(gaddr[s]));
 		}
-		if ((rc = relay_ports_new(0, 0, &ports)) || (rc = relay_start(threads))) {
+		/* rtp-port range 10000 19999: clear of the e2e tests' 20000-60000 (media_bench.py) */
+		if ((rc = relay_ports_new(10000, 19999, &ports)) || (rc = relay_start(threads))) {
 			fprintf(stderr, "media_load: relay start: %s\n", strerror(-rc));
 			return 1;
 		}
@@ -796,15 +730,14 @@ int main(int argc, char **argv)
 	       "received %llu (fwd %llu, rev %llu), loss %.3f%%, relay CPU %.2f s = %.0f%% of a core = %.2f "
 	       "us/packet; generator CPU %.0f%%, max lag %.1f ms, send buffer full %llu times (%.2f s); dup %llu, "
 	       "corrupt %llu, auth fail %llu, replay %llu, other %llu, overflow %llu; relay rx %llu, relay drops "
-	       "%llu; host UDP receive-queue drops %lld; host CPU busy %.0f%% + softirq %.0f%% + steal %.0f%% of one core\n",
+	       "%llu; host UDP receive-queue drops %lld\n",
 	       who, G.plain ? "plain RTP, no " : "", tg_srtp_suite_get(suite)->name, G.n, G.bidir ? " bidirectional" : "", G.secs,
 	       G.bidir ? 2 * G.n : G.n, (unsigned long long)sent, 100.0 * (double)sent / want, want, send_s, rate,
 	       (unsigned long long)recvd, (unsigned long long)G.d[0].recvd, (unsigned long long)G.d[1].recvd,
 	       loss, cpu, 100.0 * cpu / wall, us, 100.0 * gcpu / wall, maxlag * 1e3,
 	       (unsigned long long)G.eagain, G.send_wait, (unsigned long long)dup, (unsigned long long)bad,
 	       (unsigned long long)auth, (unsigned long long)replay, (unsigned long long)other,
-	       (unsigned long long)ovf, (unsigned long long)rrx, (unsigned long long)rdrop, udperr, 100 * hbusy,
-	       100 * hsoft, 100 * hsteal);
+	       (unsigned long long)ovf, (unsigned long long)rrx, (unsigned long long)rdrop, udperr);
 	printf("MEDIA_LOAD {\"relay\": \"%s\", \"plain\": %s, \"suite\": \"%s\", \"calls\": %d, \"bidir\": %s, "
 	       "\"streams\": %d, \"pps_per_stream\": %d, \"secs\": %d, \"wall_s\": %.3f, \"send_s\": %.3f, "
 	       "\"offered_pps\": %.0f, \"intended\": %.0f, "
