@@ -862,7 +862,14 @@ void gram_match(enum cli_mode mode, const char *line, struct gram_match *m)
 {
 	struct words w;
 	struct run r;
-	memset(m, 0, sizeof(*m));
+	/* not a memset: the struct carries 2 KiB of argument storage */
+	m->st = GRAM_OK;
+	m->cmd = NULL;
+	m->err_pos = 0;
+	m->exec_via_do = false;
+	m->args.no = m->args.dflt = false;
+	m->args.n = 0;
+	m->args.line = NULL;
 	split_words(line, &w);
 	if (w.n == 0) {
 		m->st = GRAM_EMPTY;

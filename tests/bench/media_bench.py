@@ -321,8 +321,8 @@ def report(cases, results, probes, out):
                      "are alive in the process, %s: %s" % (
                          pr["suite"], ", ".join("N=%d: %.1f us" % (n, us) for n, us in pr["points"])))
     if probes:
-        lines.append("(Tollgate holds 4 contexts per call with SRTP on one leg: 1000 calls = 4000, "
-                     "2000 calls = 8000; rtpengine has its own SRTP code over OpenSSL)")
+        lines.append("(Tollgate holds 2 contexts per SRTP leg, one per direction shared by RTP and SRTCP: "
+                     "1000 calls = 2000, 2000 bidirectional calls = 4000; rtpengine has its own SRTP code over OpenSSL)")
         lines.append("")
     hdr = "%-44s %-9s %7s %7s %7s %9s %9s %8s %9s %6s" % (
         "case", "relay", "streams", "pps", "offered", "sent", "received", "loss %", "us/pkt", "CPU %")
