@@ -351,34 +351,49 @@ static void codec_of(const struct sdp_media *m, char *out, size_t n)
 		}
 }
 
+/* Parse an SDP body and find its audio stream and the peer's address in it.
+ * 0 with *s (owned by the caller) and *idx (-1: no audio to anchor), or a SIP
+ * status with the reason (*s NULL or to be freed). */
+static int parse_audio(const char *body, size_t len, const char *what, struct sdp **s, int *idx,
+		       struct sockaddr_storage *remote, char *reason, size_t rsz)
+{
+	char err[200];
+	*s = NULL;
+	*idx = -1;
+	if (sdp_parse(body, len, s, err, sizeof(err))) {
+		snprintf(reason, rsz, "Not Acceptable Here (bad SDP %s: %s)", what, err);
+		return 488;
+	}
+	*idx = first_audio(*s);
+	if (*idx < 0)
+		return 0;
+	const struct sdp_media *m = &(*s)->media[*idx];
+	if (addr_of(m, (uint16_t)m->port, remote)) {
+		snprintf(reason, rsz, "Not Acceptable Here (unsupported connection address %s)", m->conn.addr);
+		return 488;
+	}
+	return 0;
+}
+
 int media_offer(struct media_call *mc, int from, const char *body, size_t len, struct buf *out,
 		char *reason, size_t rsz)
 {
 	struct media_leg *x = &mc->leg[from], *y = &mc->leg[1 - from];
 	struct sdp *s = NULL;
-	char err[200];
-	int st = 0;
+	int idx;
 	/* the same answer again (183 then 200): the same SDP goes on */
 	if (from == mc->last_from && len == mc->last_in.len && !memcmp(body, buf_str(&mc->last_in), len)) {
 		buf_append(out, buf_str(&mc->last_out), mc->last_out.len);
 		return 0;
 	}
-	if (sdp_parse(body, len, &s, err, sizeof(err))) {
-		snprintf(reason, rsz, "Not Acceptable Here (bad SDP: %s)", err);
-		return 488;
-	}
-	int idx = first_audio(s);
-	if (idx < 0) {
+	int st = parse_audio(body, len, "offer", &s, &idx, &x->remote, reason, rsz);
+	if (st || idx < 0) {
 		/* nothing to anchor (no audio): pass it as it is */
-		sdp_print(s, out);
+		if (!st)
+			sdp_print(s, out);
 		goto out;
 	}
 	struct sdp_media *m = &s->media[idx];
-	if (addr_of(m, (uint16_t)m->port, &x->remote)) {
-		snprintf(reason, rsz, "Not Acceptable Here (unsupported connection address %s)", m->conn.addr);
-		st = 488;
-		goto out;
-	}
 	x->npeer_offer = parse_cryptos(m, x->peer_offer, MAX_OFFER);
 	x->offer_savp = m->secure;
 	x->passthru = x->policy == CFG_SRTP_PASSTHRU;
@@ -607,23 +622,14 @@ int media_answer(struct media_call *mc, int from, const char *body, size_t len, 
 {
 	struct media_leg *y = &mc->leg[from], *x = &mc->leg[1 - from];
 	struct sdp *s = NULL;
-	char err[200];
-	int st = 0;
-	if (sdp_parse(body, len, &s, err, sizeof(err))) {
-		snprintf(reason, rsz, "Not Acceptable Here (bad SDP answer: %s)", err);
-		return 488;
-	}
-	int idx = first_audio(s);
-	if (idx < 0) {
-		sdp_print(s, out);
+	int idx;
+	int st = parse_audio(body, len, "answer", &s, &idx, &y->remote, reason, rsz);
+	if (st || idx < 0) {
+		if (!st)
+			sdp_print(s, out);
 		goto out;
 	}
 	struct sdp_media *m = &s->media[idx];
-	if (addr_of(m, (uint16_t)m->port, &y->remote)) {
-		snprintf(reason, rsz, "Not Acceptable Here (unsupported connection address %s)", m->conn.addr);
-		st = 488;
-		goto out;
-	}
 	y->remote_rtcp_port = (int)m->rtcp_port;
 	codec_of(m, y->codec, sizeof(y->codec));
 	memcpy(x->codec, y->codec, sizeof(x->codec));

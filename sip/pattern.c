@@ -38,7 +38,7 @@ struct dp_pattern {
 };
 
 /* 0-9 -> 0-9, A-F (a-f) -> 10-15, * -> 16, # -> 17, + -> 18, else -1. */
-static int dp_dial_index(char c)
+int dp_dial_index(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -73,4 +73,8 @@ const char *dp_pattern_text(const struct dp_pattern *p);
 
 void dp_pattern_free(struct dp_pattern *p);
 
+/* The index of a dialable character: 0-9 -> 0-9, A-F (a-f) -> 10-15, * -> 16,
+ * # -> 17, + -> 18, anything else -1 (also the route index's trie alphabet). */
+int dp_dial_index(char c);
+
 #endif

@@ -43,22 +43,6 @@ static int route_fail(char *err, size_t errsz, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int route_alpha_index(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c == '*')
-		return 16;
-	if (c == '#')
-		return 17;
-	if (c == '+')
-		return 18;
-	return -1;
-}
 
 /* ------------------------------------------------------------------ */
 /* pattern text scan: literal prefix and mandatory positions            */
@@ -146,7 +130,7 @@ static void route_pat_scan(const char *pat, char prefix[ROUTE_PREFIX_MAX], int *
 			break;
 		}
 		p = route_pat_quant(p, &opt, &quant);
-		if (quant || (lit >= 'a' && lit <= 'f') || route_alpha_index(lit) < 0)
+		if (quant || (lit >= 'a' && lit <= 'f') || dp_dial_index(lit) < 0)
 			break;
 		if (n + 1 >= ROUTE_PREFIX_MAX)
 			break;
@@ -185,7 +169,7 @@ static int route_trie_add(struct route_trie *tr, const char *prefix, uint32_t pe
 	if (tr->nn == 0 && route_trie_node(tr) < 0)
 		return -ENOMEM;
 	for (const char *c = prefix; *c; c++) {
-		int idx = route_alpha_index(*c);
+		int idx = dp_dial_index(*c);
 		int32_t nx = tr->nodes[node].child[idx];
 
 		if (nx < 0) {
@@ -226,7 +210,7 @@ void route_trie_walk(const struct route_trie *tr, const char *number,
 		return;
 	route_trie_visit(tr, 0, fn, ctx);
 	for (const char *c = number; *c; c++) {
-		int idx = route_alpha_index(*c);
+		int idx = dp_dial_index(*c);
 
 		if (idx < 0)
 			return;

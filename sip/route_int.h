@@ -96,7 +96,6 @@ struct route_state {
 };
 
 /* route_build.c */
-int route_alpha_index(char c);        /* 0..18, or -1; a-f fold to A-F */
 /* Walk number through trie and call fn for each pattern entry whose literal
  * prefix is a prefix of number (root list included). */
 void route_trie_walk(const struct route_trie *tr, const char *number,
