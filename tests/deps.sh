@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config clang libgnutls28-dev libsrtp2-dev libyaml-dev 
       libcmocka-dev libclang-rt-14-dev python3 python3-pytest gnutls-bin openssh-server
       libc-ares-dev dnsmasq-base
       openssh-client procps
-      baresip-core sox tcpdump"
+      baresip-core sox tcpdump sip-tester kamailio kamailio-tls-modules openssl iproute2 util-linux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
