@@ -37,6 +37,7 @@ static struct {
 	struct route_state *rs;
 	struct tls_policy *server;
 	char server_err[256];
+	char server_err_said[256];      /* the reason last logged */
 	struct pol_entry pol[MAX_POLICIES];
 	int npol;
 } R;
@@ -419,8 +420,13 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 	} else
 		snprintf(R.server_err, sizeof(R.server_err),
 			 "no crypto signaling default trustpoint or tls-profile in sip-ua");
-	if (!srv && c->voice.present && !c->sipua.no_tls && R.server_err[0])
-		log_msg(4, "SIP", "TLS_POLICY", "inbound TLS not available: %s", R.server_err);
+	/* said once per change, not at every commit */
+	if (!srv && c->voice.present && !c->sipua.no_tls && R.server_err[0]) {
+		if (strcmp(R.server_err_said, R.server_err))
+			log_msg(4, "SIP", "TLS_POLICY", "inbound TLS not available: %s", R.server_err);
+		memcpy(R.server_err_said, R.server_err, sizeof(R.server_err_said));
+	} else
+		R.server_err_said[0] = '\0';
 	sip_transport_set_tls_server(srv);
 	sip_transport_set_tls_server_for(tls_server_for);
 	tls_policy_unref(R.server);
