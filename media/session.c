@@ -31,6 +31,7 @@ struct media_leg {          /* one side of a call's media; owned by media_call *
 	size_t npeer_offer;
 	bool srtp, passthru;
 	bool offer_savp;                    /* its offer was RTP/SAVP (not best-effort AVP) */
+	char sig_addr[64];                  /* our signalling address towards this leg */
 	struct sdes_crypto send_key, recv_key;
 	char codec[24];
 };
@@ -239,6 +240,11 @@ void media_call_set_peer(struct media_call *mc, int leg, const struct cfg *c,
 	l->srtp = false;
 }
 
+void media_call_set_local(struct media_call *mc, int leg, const char *addr)
+{
+	snprintf(mc->leg[leg].sig_addr, sizeof(mc->leg[leg].sig_addr), "%s", addr ? addr : "");
+}
+
 int media_pending_from(const struct media_call *mc)
 {
 	return mc->pending_from;
@@ -311,10 +317,14 @@ static int point_to_us(struct sdp *s, int idx, const struct media_leg *l)
 	char a[64];
 	const struct sockaddr_storage *loc = &l->pair.local;
 	addr_text(loc, a, sizeof(a));
-	/* a wildcard media address: the address the peer reached us on is not
-	 * known here; fall back to the loopback-safe first local address */
-	if (!strcmp(a, "0.0.0.0") || !strcmp(a, "::"))
-		snprintf(a, sizeof(a), "%s", loc->ss_family == AF_INET6 ? "::1" : "127.0.0.1");
+	/* a wildcard media address (no `bind media`): advertise the address this
+	 * leg's signalling uses, the one the peer already reaches us on */
+	if (!strcmp(a, "0.0.0.0") || !strcmp(a, "::")) {
+		if (l->sig_addr[0] && (strchr(l->sig_addr, ':') == NULL) == (loc->ss_family == AF_INET))
+			snprintf(a, sizeof(a), "%s", l->sig_addr);
+		else
+			snprintf(a, sizeof(a), "%s", loc->ss_family == AF_INET6 ? "::1" : "127.0.0.1");
+	}
 	int rc = sdp_set_origin_addr(s, a);
 	if (!rc && s->conn.present)
 		rc = sdp_set_conn(s, SDP_SESSION, a);

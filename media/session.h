@@ -45,6 +45,10 @@ void media_call_free(struct media_call *mc);
 void media_call_set_peer(struct media_call *mc, int leg, const struct cfg *c,
 			 const struct cfg_dial_peer *dp);
 
+/* Our signalling address towards a leg ("192.0.2.1", "2001:db8::1"): what the SDP
+ * sent to that leg advertises when the media address is the wildcard. */
+void media_call_set_local(struct media_call *mc, int leg, const char *addr);
+
 /* An offer (SDP body) received from leg `from`: write the offer for the other
  * leg into out.  0, or a SIP status to refuse with (488, 503) and a reason. */
 int media_offer(struct media_call *mc, int from, const char *body, size_t len, struct buf *out,

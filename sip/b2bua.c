@@ -298,6 +298,25 @@ static void a_no_ack(void *arg, struct sip_txn *t)
 	call_end(c);
 }
 
+/* Tell the media anchor our signalling address towards a leg ("host:port",
+ * "[v6]:port" -> the address alone). */
+static void media_local_from(struct call *c, int leg, const struct sip_dest *d)
+{
+	char hp[80], *h = hp;
+	if (!c->media || sip_local_hostport(d, hp, sizeof(hp)))
+		return;
+	char *colon = strrchr(hp, ':');
+	if (colon)
+		*colon = '\0';
+	if (*h == '[') {
+		h++;
+		char *rb = strchr(h, ']');
+		if (rb)
+			*rb = '\0';
+	}
+	media_call_set_local(c->media, leg, h);
+}
+
 /* B answered 2xx but the call cannot go on: ACK that 2xx and hang up B. */
 static void end_b_leg(struct call *c)
 {
@@ -533,8 +552,10 @@ static void try_next(struct call *c)
 		for (size_t k = 0; k < sizeof(pass) / sizeof(pass[0]); k++)
 			for (size_t i = 0; i < sip_msg_hdr_count(c->a_invite, pass[k]); i++)
 				sip_msg_hdr_add(inv, pass[k], sip_msg_hdr(c->a_invite, pass[k], i));
-		if (c->media)
+		if (c->media) {
 			media_call_set_peer(c->media, MEDIA_LEG_B, g_rt.cfg, &p->cfg);
+			media_local_from(c, MEDIA_LEG_B, &d);
+		}
 		if (c->a_invite->body_len) {
 			struct buf sdp = BUF_INIT;
 			char why[200];
@@ -676,8 +697,10 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 	in.calling = l->calling;
 	struct route_match m;
 	bool have_in = route_inbound(c->rt, &in, &m) == 0;
-	if (!media_call_new(&c->media, c->id))
+	if (!media_call_new(&c->media, c->id)) {
 		media_call_set_peer(c->media, MEDIA_LEG_A, g_rt.cfg, have_in && m.peer->tag ? &m.peer->cfg : NULL);
+		media_local_from(c, MEDIA_LEG_A, &l->dest);
+	}
 	if (have_in) {
 		c->in_peer = m.peer->tag;
 		l->dial_peer = m.peer->tag;
