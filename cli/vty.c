@@ -336,17 +336,20 @@ int vty_exec(struct vty *v, const char *line_in)
 	if (pipe_at >= 0) {
 		/* a filter only follows a command that has output to filter; elsewhere
 		 * `|` is an ordinary character (description a|b) */
-		struct gram_match *pm = malloc(sizeof(*pm));
+		/* the match of the part before the `|` is kept: it is the command */
+		m = malloc(sizeof(*m));
 		bool filterable = false;
-		if (pm) {
+		if (m) {
 			char left[4096];
 			snprintf(left, sizeof(left), "%.*s", pipe_at, line);
-			gram_match(v->mode, left, pm);
-			filterable = pm->st == GRAM_OK && (pm->cmd->flags & CLI_F_PIPE);
-			free(pm);
+			gram_match(v->mode, left, m);
+			filterable = m->st == GRAM_OK && (m->cmd->flags & CLI_F_PIPE);
 		}
-		if (!filterable)
+		if (!filterable) {
+			free(m);
+			m = NULL;
 			pipe_at = -1;
+		}
 	}
 	if (pipe_at >= 0) {
 		const char *reg;
@@ -358,39 +361,46 @@ int vty_exec(struct vty *v, const char *line_in)
 			buf_puts(&v->out, "% Incomplete command.\n\n");
 			snprintf(v->err_msg, sizeof(v->err_msg), "Incomplete command.");
 			v->failed = true;
-			return CLI_ERR;
+			rc = CLI_ERR;
+			goto out;
 		}
 		pk = pipe_parse(line + pipe_at + 1, &reg, &ep);
 		if (pk == PIPE_NONE) {
 			struct gram_match em = { .st = GRAM_INVALID, .err_pos = (int)(after - line) };
 			print_error(v, &em, line, prompt);
-			return CLI_ERR;
+			rc = CLI_ERR;
+			goto out;
 		}
 		if (!*reg && pk != PIPE_COUNT) {
 			buf_puts(&v->out, "% Incomplete command.\n\n");
 			snprintf(v->err_msg, sizeof(v->err_msg), "Incomplete command.");
 			v->failed = true;
-			return CLI_ERR;
+			rc = CLI_ERR;
+			goto out;
 		}
 		if (*reg) {
 			int e = regcomp(&re, reg, REG_EXTENDED | REG_NOSUB);
 			if (e) {
 				char eb[128];
 				regerror(e, &re, eb, sizeof(eb));
-				return vty_err(v, "%% Invalid regular expression \"%s\": %s", reg, eb);
+				rc = vty_err(v, "%% Invalid regular expression \"%s\": %s", reg, eb);
+				goto out;
 			}
 			have_re = true;
 		}
 		line[pipe_at] = '\0';
 	}
 
-	m = malloc(sizeof(*m));
+	bool matched = m != NULL; /* the left part of a filtered show, matched above */
+	if (!m)
+		m = malloc(sizeof(*m));
 	alt = malloc(sizeof(*alt));
 	if (!m || !alt) {
 		rc = vty_err(v, "%% Out of memory");
 		goto out;
 	}
-	gram_match(v->mode, line, m);
+	if (!matched)
+		gram_match(v->mode, line, m);
 	enum cli_mode run_mode = v->mode;
 	if (m->st != GRAM_OK && v->mode != MODE_EXEC && v->mode != MODE_CONFIG) {
 		/* a command of a parent mode moves the session there (IOS paste) */

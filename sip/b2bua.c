@@ -302,19 +302,10 @@ static void a_no_ack(void *arg, struct sip_txn *t)
  * "[v6]:port" -> the address alone). */
 static void media_local_from(struct call *c, int leg, const struct sip_dest *d)
 {
-	char hp[80], *h = hp;
-	if (!c->media || sip_local_hostport(d, hp, sizeof(hp)))
-		return;
-	char *colon = strrchr(hp, ':');
-	if (colon)
-		*colon = '\0';
-	if (*h == '[') {
-		h++;
-		char *rb = strchr(h, ']');
-		if (rb)
-			*rb = '\0';
-	}
-	media_call_set_local(c->media, leg, h);
+	struct sockaddr_storage la;
+	char h[INET6_ADDRSTRLEN];
+	if (c->media && !sip_local_addr(d, &la))
+		media_call_set_local(c->media, leg, sip_addr_host(&la, h, sizeof(h)));
 }
 
 /* B answered 2xx but the call cannot go on: ACK that 2xx and hang up B. */
@@ -517,8 +508,10 @@ static void try_next(struct call *c)
 		struct sip_msg *inv = NULL;
 		if (sip_msg_new_request(&inv, SIP_METHOD_INVITE, ruri))
 			continue;
-		char lhp[80] = "127.0.0.1", from[300], to[300];
-		sip_local_hostport(&d, lhp, sizeof(lhp));
+		char lhost[INET6_ADDRSTRLEN] = "127.0.0.1", from[300], to[300];
+		struct sockaddr_storage la;
+		if (!sip_local_addr(&d, &la))
+			sip_addr_host(&la, lhost, sizeof(lhost));
 		if (!c->b.call_id[0]) {
 			char cid[SIP_CALLID_SIZE];
 			sip_random_callid(cid, sizeof(cid));
@@ -526,13 +519,9 @@ static void try_next(struct call *c)
 			sip_random_tag(c->b.local_tag, sizeof(c->b.local_tag));
 			index_b(c);
 		}
-		char lhost[80];
-		snprintf(lhost, sizeof(lhost), "%s", lhp);
-		char *colon = strrchr(lhost, ':');
-		if (colon && lhost[0] != '[')
-			*colon = '\0';
-		snprintf(from, sizeof(from), "<sip:%s@%s>;tag=%s", c->b.calling[0] ? c->b.calling : "anonymous",
-			 lhost, c->b.local_tag);
+		bool v6 = strchr(lhost, ':') != NULL;
+		snprintf(from, sizeof(from), "<sip:%s@%s%s%s>;tag=%s", c->b.calling[0] ? c->b.calling : "anonymous",
+			 v6 ? "[" : "", lhost, v6 ? "]" : "", c->b.local_tag);
 		snprintf(to, sizeof(to), "<sip:%s@%s>", c->b.called, hp);
 		free(c->b.local_hdr);
 		free(c->b.remote_hdr);

@@ -45,6 +45,15 @@ const char *sip_addr_str(const struct sockaddr_storage *ss, char *buf, size_t n)
 	return buf;
 }
 
+const char *sip_addr_host(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+	if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf, (socklen_t)n);
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)n);
+	return buf;
+}
+
 uint16_t sip_addr_port(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET6)

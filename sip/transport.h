@@ -123,6 +123,8 @@ const char *sip_proto_upper(enum sip_proto p);
 /* "192.0.2.1:5060" / "[2001:db8::1]:5061" */
 const char *sip_addr_str(const struct sockaddr_storage *ss, char *buf, size_t n);
 uint16_t sip_addr_port(const struct sockaddr_storage *ss);
+/* The address alone, "192.0.2.1" / "2001:db8::1" (no brackets, no port). */
+const char *sip_addr_host(const struct sockaddr_storage *ss, char *buf, size_t n);
 bool sip_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 int sip_addr_parse(const char *host, uint16_t port, struct sockaddr_storage *out);
 

@@ -169,7 +169,7 @@ static void client_retx(void *arg)
 	tmr_start(&t->t_retx, t->retx_ms, client_retx, t);
 }
 
-int sip_local_hostport(const struct sip_dest *dst, char *out, size_t n)
+int sip_local_addr(const struct sip_dest *dst, struct sockaddr_storage *out)
 {
 	struct sockaddr_storage ss;
 	if (sip_transport_local_for(dst, &ss))
@@ -195,8 +195,17 @@ int sip_local_hostport(const struct sip_dest *dst, char *out, size_t n)
 		if (fd >= 0)
 			close(fd);
 	}
-	sip_addr_str(&ss, out, n);
+	*out = ss;
 	return 0;
+}
+
+int sip_local_hostport(const struct sip_dest *dst, char *out, size_t n)
+{
+	struct sockaddr_storage ss;
+	int rc = sip_local_addr(dst, &ss);
+	if (!rc)
+		sip_addr_str(&ss, out, n);
+	return rc;
 }
 
 int sip_txn_client_new(struct sip_msg *req, const struct sip_dest *dst, sip_txn_resp_fn fn,
@@ -439,19 +448,7 @@ static void fill_rport(struct sip_msg *resp, const struct sip_dest *d)
 	if (!p)
 		return;
 	char ip[64], out[1200];
-	char a[80];
-	sip_addr_str(&d->addr, a, sizeof(a));
-	/* "1.2.3.4:5" or "[v6]:5" -> the address alone */
-	snprintf(ip, sizeof(ip), "%s", a);
-	char *colon = strrchr(ip, ':');
-	if (colon)
-		*colon = '\0';
-	if (ip[0] == '[') {
-		memmove(ip, ip + 1, strlen(ip));
-		char *rb = strchr(ip, ']');
-		if (rb)
-			*rb = '\0';
-	}
+	sip_addr_host(&d->addr, ip, sizeof(ip));
 	bool has_received = resp->via[0].received != NULL;
 	int n = snprintf(out, sizeof(out), "%.*s;rport=%u%s%s%s", (int)(p - v), v, (unsigned)sip_addr_port(&d->addr),
 			 has_received ? "" : ";received=", has_received ? "" : ip, p + 6);

@@ -78,6 +78,8 @@ bool sip_txn_client_match(const struct sip_msg *resp);
 /* "127.0.0.1:5060": the address and port messages to dst come from, as text
  * for Via and Contact (a wildcard listener resolved to the route's source). */
 int sip_local_hostport(const struct sip_dest *dst, char *out, size_t n);
+/* The same as an address (port included). */
+int sip_local_addr(const struct sip_dest *dst, struct sockaddr_storage *out);
 
 unsigned sip_txn_count(void);
 void sip_txn_fini(void);
