@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/vty.h"
 #include "media/session.h"
+#include "media/srtp.h"
 #include "sip/b2bua.h"
 
 static const char *ip_str(const struct sockaddr_storage *ss, char *buf, size_t n)
@@ -160,6 +161,7 @@ CLI_CMD(show_media_statistics, MODE_EXEC, CLI_F_PIPE,
 	vty_out(vty, "Media relay\n");
 	vty_out(vty, "  %-18s: %u\n", "Relay sessions", ms.sessions);
 	vty_out(vty, "  %-18s: %u free of %u\n", "RTP port pairs", ms.ports_free, ms.ports_total);
+	vty_out(vty, "  %-18s: %s\n", "SRTP crypto", tg_srtp_crypto_backend());
 	vty_out(vty, "  %-18s: %llu.%03llu ms\n", "Relay CPU time", (unsigned long long)(ms.relay_cpu_ns / 1000000),
 		(unsigned long long)(ms.relay_cpu_ns / 1000 % 1000));
 	vty_out(vty, "\n");

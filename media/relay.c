@@ -16,9 +16,10 @@
  * "main" and the atomic counters.  The ADD and REMOVE nodes are embedded in
  * the session, so hand-over and removal never fail for lack of memory.
  *
- * Packet path.  One epoll wake-up gives ready sockets; each gets one
- * recvmmsg batch (level-triggered epoll brings it back if more is queued, so
- * a busy stream cannot starve the others); the packets go through the
+ * Packet path.  One epoll wake-up gives ready sockets (edge-triggered); each
+ * is read in recvmmsg batches until it is empty, at most RELAY_ROUNDS batches
+ * per turn (a socket with more waits on the pending list for its next turn,
+ * so a busy stream cannot starve the others); the packets go through the
  * transforms and leave in one sendmmsg per output socket.  Commands are run
  * after the whole wake-up's events, so no event can refer to a session that
  * was just removed. */
@@ -41,9 +42,9 @@
 
 #define RELAY_MAX_THREADS 16
 #define RELAY_BATCH       32      /* packets per recvmmsg */
+#define RELAY_ROUNDS      4       /* recvmmsg batches per socket per turn */
 #define RELAY_BUF         2048    /* bytes per packet buffer, RELAY_TAILROOM of them kept free */
-#define RELAY_EVENTS      64      /* epoll events per wake-up */
-
+#define RELAY_EVENTS      256     /* epoll events per wake-up */
 enum { SLOT_RTP = 0, SLOT_RTCP = 1 };
 enum msg_type { M_ADD, M_UPDATE, M_REMOVE, M_STOP, M_EVENT };
 
@@ -66,7 +67,9 @@ struct ctr_dir { _Atomic uint64_t packets, bytes, auth, replay, xform, dropped; 
 struct relay_sock {          /* epoll data of one socket; embedded in its session */
 	struct relay_session *s;
 	uint8_t leg, slot;
+	bool pending;            /* relay: on the thread's pending list */
 	int fd;                  /* -1: none (rtcp-mux) */
+	struct relay_sock *pnext;    /* relay: pending list link */
 };
 
 struct leg_rt {              /* relay: one leg's state */
@@ -113,6 +116,7 @@ struct relay_thread {
 	int ep, tick_fd;
 	/* relay */
 	struct relay_session *list;
+	struct relay_sock *pending;  /* sockets that may still hold packets (see sock_ready) */
 	bool running;
 	int64_t now;
 	struct mmsghdr rx[RELAY_BATCH];
@@ -281,7 +285,7 @@ static void send_batch(struct relay_thread *t, int fd, int os, int n, struct ctr
 	}
 }
 
-static void sock_ready(struct relay_thread *t, struct relay_sock *k)
+static int sock_batch(struct relay_thread *t, struct relay_sock *k)
 {
 	struct relay_session *s = k->s;
 	int li = k->leg, oi = !k->leg;
@@ -293,7 +297,7 @@ static void sock_ready(struct relay_thread *t, struct relay_sock *k)
 		t->rx[i].msg_hdr.msg_namelen = sizeof(t->rxname[i]);
 	int n = recvmmsg(k->fd, t->rx, RELAY_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
-		return;
+		return n < 0 && errno == EINTR ? RELAY_BATCH : 0;
 	for (int i = 0; i < n; i++) {
 		uint8_t *pkt = t->buf[i];
 		int len = (int)t->rx[i].msg_len;
@@ -333,6 +337,51 @@ static void sock_ready(struct relay_thread *t, struct relay_sock *k)
 	for (int os = 0; os < 2; os++)
 		if (nout[os])
 			send_batch(t, O->sock[os].fd, os, nout[os], tx);
+	return n;
+}
+
+/* Sockets are edge-triggered: a socket is reported once when packets arrive,
+ * so it is read until recvmmsg comes back short (the queue is empty).  To
+ * keep one flooded socket from starving the others, at most RELAY_ROUNDS
+ * batches are read per turn; a socket that still has packets goes on the
+ * pending list and gets its next turn after the next epoll_wait (which then
+ * does not block).  Edge triggering saves the second poll of every socket
+ * that level triggering costs (once to report it, once to find it empty). */
+static void sock_ready(struct relay_thread *t, struct relay_sock *k)
+{
+	for (int r = 0; r < RELAY_ROUNDS; r++)
+		if (sock_batch(t, k) < RELAY_BATCH)
+			return;
+	if (!k->pending) {
+		k->pending = true;
+		k->pnext = t->pending;
+		t->pending = k;
+	}
+}
+
+static void pending_run(struct relay_thread *t)
+{
+	struct relay_sock *k = t->pending;
+	t->pending = NULL;
+	while (k) {
+		struct relay_sock *next = k->pnext;
+		k->pending = false;
+		k->pnext = NULL;
+		sock_ready(t, k);
+		k = next;
+	}
+}
+
+static void pending_forget(struct relay_thread *t, struct relay_session *s)
+{
+	for (struct relay_sock **pp = &t->pending; *pp;) {
+		if ((*pp)->s == s) {
+			(*pp)->pending = false;
+			*pp = (*pp)->pnext;
+		} else {
+			pp = &(*pp)->pnext;
+		}
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -351,7 +400,7 @@ static void session_attach(struct relay_thread *t, struct relay_session *s)
 	for (l = 0; l < 2 && !rc; l++)
 		for (k = 0; k < 2 && !rc; k++) {
 			struct relay_sock *so = &s->leg[l].sock[k];
-			struct epoll_event e = { .events = EPOLLIN, .data.ptr = so };
+			struct epoll_event e = { .events = EPOLLIN | EPOLLET, .data.ptr = so };
 			if (so->fd >= 0 && epoll_ctl(t->ep, EPOLL_CTL_ADD, so->fd, &e) < 0)
 				rc = -errno;
 		}
@@ -372,6 +421,7 @@ static void session_attach(struct relay_thread *t, struct relay_session *s)
  * REMOVED event (the embedded node) goes to the main thread. */
 static void session_detach(struct relay_thread *t, struct relay_session *s)
 {
+	pending_forget(t, s);
 	for (int l = 0; l < 2; l++) {
 		for (int k = 0; k < 2; k++)
 			if (s->registered && s->leg[l].sock[k].fd >= 0)
@@ -469,7 +519,7 @@ static void *thread_main(void *arg)
 	t->running = true;
 	t->now = relay_now_ms();
 	while (t->running) {
-		int n = epoll_wait(t->ep, evs, RELAY_EVENTS, -1);
+		int n = epoll_wait(t->ep, evs, RELAY_EVENTS, t->pending ? 0 : -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -486,6 +536,7 @@ static void *thread_main(void *arg)
 			else
 				sock_ready(t, p);
 		}
+		pending_run(t);
 		if (tick)
 			inactivity_scan(t);
 		if (cmds)
@@ -708,8 +759,10 @@ int relay_session_add(const struct relay_spec *spec, struct relay_session **out)
 			L->rlen[k] = addr_len(&L->remote[k]);
 			L->latch_pending[k] = ls->latch;
 			s->m_remote[l][k] = L->remote[k];
-			L->sock[k] = (struct relay_sock){ s, (uint8_t)l, (uint8_t)k,
-							  k ? ls->ports.rtcp_fd : ls->ports.rtp_fd };
+			L->sock[k] = (struct relay_sock){
+				.s = s, .leg = (uint8_t)l, .slot = (uint8_t)k,
+				.fd = k ? ls->ports.rtcp_fd : ls->ports.rtp_fd,
+			};
 		}
 		L->no_send = ls->no_send;
 		memcpy(L->xf, ls->xf, sizeof(L->xf));

@@ -40,6 +40,8 @@ static int init_rc = -EIO;
 static void init_run(void)
 {
 	init_rc = srtp_init() == srtp_err_status_ok ? 0 : -EIO;
+	if (init_rc == 0)
+		init_rc = tg_srtp_crypto_install();
 }
 
 int tg_srtp_init(void)

@@ -224,9 +224,17 @@ struct tg_srtp_stats {
 
 struct tg_srtp;
 
-/* Initialise libsrtp2 (srtp_init) once; later calls return the first
- * result.  0 or -EIO.  tg_srtp_new() calls it. */
+/* Initialise libsrtp2 (srtp_init) once and install the nettle crypto types
+ * (tg_srtp_crypto_install); later calls return the first result.  0 or -EIO.
+ * tg_srtp_new() calls it. */
 int tg_srtp_init(void);
+
+/* media/srtp_crypto.c: replace libsrtp2's AES-ICM, AES-GCM and HMAC-SHA1
+ * types with nettle-backed ones (AES-NI, PCLMULQDQ, SHA-NI); libsrtp2 checks
+ * each against its known-answer vectors first.  Call after srtp_init().  0 or
+ * -EIO.  tg_srtp_crypto_backend() names what is in use, for show commands. */
+int tg_srtp_crypto_install(void);
+const char *tg_srtp_crypto_backend(void);
 
 /* A context for one direction from a usable parsed or generated line (its
  * key, suite, MKI and WSH).  Sending contexts refuse to protect the same RTP
