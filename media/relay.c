@@ -75,7 +75,9 @@ struct relay_sock {          /* epoll data of one socket; embedded in its sessio
 struct leg_rt {              /* relay: one leg's state */
 	struct sockaddr_storage remote[2];  /* [SLOT_RTP], [SLOT_RTCP]; family 0: unknown */
 	socklen_t rlen[2];
-	bool latch_pending[2];   /* the next packet's source becomes remote[slot] */
+	struct sockaddr_storage sdp[2];     /* the remote as the last SDP gave it */
+	struct sockaddr_storage prev[2];    /* during a hand-over: the source before it; family 0: none */
+	bool latch_pending[2];   /* the next packet's source becomes remote[slot] (not prev's) */
 	bool latched[2];         /* packets from other sources are dropped */
 	bool no_send;
 	bool mux;
@@ -308,7 +310,11 @@ static int sock_batch(struct relay_thread *t, struct relay_sock *k)
 			continue;
 		}
 		if (L->latch_pending[k->slot]) {
-			latch(s, li, k->slot, src);
+			/* after a re-INVITE moved this leg, the peer's packets still
+			 * in flight from its old address are relayed but do not
+			 * latch: the first packet from anywhere else does */
+			if (!L->prev[k->slot].ss_family || !addr_eq(&L->prev[k->slot], src))
+				latch(s, li, k->slot, src);
 		} else if (L->latched[k->slot] && !addr_eq(&L->remote[k->slot], src)) {
 			ctr_add(&rx->dropped, 1);   /* not the latched peer */
 			continue;
@@ -444,11 +450,25 @@ static void session_detach(struct relay_thread *t, struct relay_session *s)
 static void session_apply(struct relay_session *s, const struct relay_update *u)
 {
 	struct leg_rt *L = &s->leg[u->leg];
+	/* An SDP update (re-INVITE, UPDATE) starts a hand-over: the leg latches
+	 * again on the first packet from a source other than the one it had
+	 * (prev), and packets still coming from prev are relayed meanwhile.  A
+	 * new SDP address gets the packets at once; the same SDP address as
+	 * before (hold, resume, new keys) keeps the learned address, so a peer
+	 * behind NAT is not cut off while it keeps its source. */
 	if (u->what & RELAY_UPD_REMOTE) {
-		L->remote[SLOT_RTP] = u->remote_rtp;
-		L->remote[SLOT_RTCP] = u->remote_rtcp;
 		for (int k = 0; k < 2; k++) {
-			L->rlen[k] = addr_len(&L->remote[k]);
+			const struct sockaddr_storage *nr = k == SLOT_RTP ? &u->remote_rtp : &u->remote_rtcp;
+			bool keep = u->latch && L->latched[k] && addr_eq(&L->sdp[k], nr);
+			if (L->latched[k])
+				L->prev[k] = L->remote[k];
+			else if (!L->latch_pending[k])
+				L->prev[k].ss_family = 0;
+			L->sdp[k] = *nr;
+			if (!keep) {
+				L->remote[k] = *nr;
+				L->rlen[k] = addr_len(nr);
+			}
 			L->latch_pending[k] = u->latch;
 			L->latched[k] = false;
 		}
@@ -758,6 +778,7 @@ int relay_session_add(const struct relay_spec *spec, struct relay_session **out)
 		for (int k = 0; k < 2; k++) {
 			L->rlen[k] = addr_len(&L->remote[k]);
 			L->latch_pending[k] = ls->latch;
+			L->sdp[k] = L->remote[k];
 			s->m_remote[l][k] = L->remote[k];
 			L->sock[k] = (struct relay_sock){
 				.s = s, .leg = (uint8_t)l, .slot = (uint8_t)k,

@@ -138,3 +138,81 @@ def test_media_relayed_both_ways(mlab):
     assert re.search(r"tx:20/3440 rx:20/3440", out), out
     uac.wait()
     uas.wait()
+
+
+def test_reinvite_new_address_keeps_audio(mlab):
+    """Issue 4: a re-INVITE that moves the caller's media to a new address is
+    applied without losing audio in the direction that did not change.  RTP
+    flows both ways every 20 ms through the whole call; the caller keeps
+    sending from its old address for 200 ms after the re-INVITE's 200 (as a
+    phone does while it switches), then from the new one.  Every packet the
+    caller sent, from either address, must reach the callee, and the callee's
+    packets must reach the caller's new address once the re-INVITE is done."""
+    lo = 30800
+    dp = DialPeer(100, "9...", mlab.uas_port)
+    core = mlab.start_core([dp])
+    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+
+    def udp():
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        s.setblocking(False)
+        return s
+
+    c1, c2, b = udp(), udp(), udp()
+    p1, p2, cp = (s.getsockname()[1] for s in (c1, c2, b))
+    uas = mlab.uas(scenario="uas_reinvite_addr.xml", keys={"cp": cp})
+    uac = mlab.uac(scenario="uac_reinvite_addr.xml", keys={"p1": p1, "p2": p2})
+    uac.start()
+    try:
+        end = time.monotonic() + 5
+        answers = []
+        while time.monotonic() < end and not answers:
+            answers = bodies(uac.received(), r"SIP/2.0 200")
+            time.sleep(0.02)
+        assert answers, uac.report()
+        ra = media(answers[0])[1]                             # caller-facing relay port
+        rb = media(bodies(uas.received(), r"INVITE ")[0])[1]  # callee-facing relay port
+
+        def pkt(seq, ssrc):
+            return bytes([0x80, 0]) + seq.to_bytes(2, "big") + (seq * 160).to_bytes(4, "big") + \
+                ssrc.to_bytes(4, "big") + bytes([seq & 0xff]) * 160
+
+        sent_a = sent_b = 0
+        switched_at = None
+        caller = c1
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 2.7:
+            if switched_at is None and len(bodies(uac.received(), r"SIP/2.0 200")) >= 2:
+                switched_at = time.monotonic() + 0.2
+            if switched_at is not None and caller is c1 and time.monotonic() >= switched_at:
+                caller = c2
+            caller.sendto(pkt(sent_a, 0xA), ("127.0.0.1", ra))
+            sent_a += 1
+            b.sendto(pkt(sent_b, 0xB), ("127.0.0.1", rb))
+            sent_b += 1
+            time.sleep(0.02)
+        assert caller is c2, "the re-INVITE was not answered in time:\n" + uac.report()
+        time.sleep(0.3)
+
+        def drain(s):
+            seqs = []
+            while True:
+                try:
+                    d = s.recv(2048)
+                except BlockingIOError:
+                    return seqs
+                seqs.append(int.from_bytes(d[2:4], "big"))
+
+        at_b, at_c1, at_c2 = drain(b), drain(c1), drain(c2)
+        assert sorted(at_b) == list(range(sent_a)), \
+            f"caller->callee: {sent_a} sent, missing {sorted(set(range(sent_a)) - set(at_b))}"
+        assert len(at_c2) >= 40, (len(at_c1), len(at_c2), sent_b)
+        assert sorted(at_c1 + at_c2) == list(range(sent_b)), (len(at_c1), len(at_c2), sent_b)
+        assert min(at_c2) > max(at_c1) - 3, "callee->caller went back to the old address"
+    finally:
+        for s in (c1, c2, b):
+            s.close()
+    assert uac.wait() == 0, uac.report()
+    assert uas.wait() == 0, uas.report()

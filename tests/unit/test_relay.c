@@ -477,6 +477,58 @@ static void test_relay_latch(void **st)
 	close(stranger.fd);
 }
 
+/* Hand-over after a re-INVITE: a new SDP address gets B's packets at once;
+ * the old latched source is still relayed but does not latch; the first
+ * packet from another source latches; an update with the same SDP address
+ * keeps sending to the learned (NAT) address. */
+static void test_relay_handover(void **st)
+{
+	struct env e;
+	uint8_t out[2048], in[2048];
+	struct relay_event ev;
+	env_init(&e, false, false);
+	struct peer sdp1 = peer_new(), nat = peer_new(), sdp2 = peer_new();
+	e.spec.leg[0].remote_rtp = sdp1.addr;
+	e.spec.leg[0].latch = true;
+	env_add(&e);
+	int n = rtp(out, 1, 2, 3);
+	to(&nat, LA(&e), false, out, n);                 /* latches on nat */
+	assert_int_equal(rx(&e.b, in, sizeof(in), 1000, NULL), n);
+	assert_true(wait_event(e.s, RELAY_EV_LATCHED, 1000, &ev));
+	/* the same SDP address again (hold/resume): still to nat */
+	struct relay_update u = { .what = RELAY_UPD_REMOTE, .leg = 0, .latch = true,
+				  .remote_rtp = sdp1.addr };
+	assert_int_equal(relay_session_update(e.s, &u), 0);
+	usleep(50000);
+	to(&e.b, LB(&e), false, out, n);
+	assert_int_equal(rx(&nat, in, sizeof(in), 1000, NULL), n);
+	expect_none(&sdp1);
+	/* a new SDP address: B's packets go there at once */
+	u.remote_rtp = sdp2.addr;
+	assert_int_equal(relay_session_update(e.s, &u), 0);
+	usleep(50000);
+	to(&e.b, LB(&e), false, out, n);
+	assert_int_equal(rx(&sdp2, in, sizeof(in), 1000, NULL), n);
+	expect_none(&nat);
+	/* the old source is still relayed and does not take the latch back */
+	for (int i = 0; i < 3; i++) {
+		to(&nat, LA(&e), false, out, n);
+		assert_int_equal(rx(&e.b, in, sizeof(in), 1000, NULL), n);
+	}
+	to(&e.b, LB(&e), false, out, n);
+	assert_int_equal(rx(&sdp2, in, sizeof(in), 1000, NULL), n);
+	/* the new source latches; the old one is then dropped */
+	to(&sdp2, LA(&e), false, out, n);
+	assert_int_equal(rx(&e.b, in, sizeof(in), 1000, NULL), n);
+	to(&nat, LA(&e), false, out, n);
+	expect_none(&e.b);
+	STAT(e.s, 0, rx, dropped, 1);
+	env_fini(&e);
+	close(sdp1.fd);
+	close(nat.fd);
+	close(sdp2.fd);
+}
+
 static void test_relay_update_hold(void **st)
 {
 	struct env e;
@@ -782,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_relay_latch),
 		cmocka_unit_test(test_relay_update_hold),
 		cmocka_unit_test(test_relay_xform),
+		cmocka_unit_test(test_relay_handover),
 		cmocka_unit_test(test_relay_backlog_drained),
 		cmocka_unit_test(test_relay_mux),
 		cmocka_unit_test(test_relay_inactivity),
