@@ -365,3 +365,29 @@ def test_2xx_retransmitted_until_ack(lab):
     # in 2.2 s: the 200 at 0, then at 0.5 and 1.5 s
     assert len(oks) >= 3, f"{len(oks)} copies of the 200 in 2.2 s\n" + ctx
     assert len(by_first_line(uas.received(), "ACK ")) == 1, str(ctx)
+
+
+def test_update_and_options_in_dialog(lab, tp):
+    """An UPDATE (session refresh, no body) and an OPTIONS sent by the caller
+    mid-call are relayed to the callee in the B-leg dialog (its Call-ID, the
+    callee's tag, a CSeq of the B leg's own), and each 200 comes back to the
+    caller; Session-Expires passes with the UPDATE."""
+    lab.start_core(peers_on(lab, tp))
+    uas = lab.uas(extra=["-aa"], transport=SIPP_T[tp])
+    uac = lab.uac(scenario="uac_update_options.xml", transport=SIPP_T[tp])
+    rc = uac.run()
+    ctx = Ctx(lab, uac, uas)
+    assert rc == 0, str(ctx)
+    assert uas.wait() == 0, str(ctx)
+    b_inv = by_first_line(uas.received(), "INVITE ")[0]
+    b_ok = [m for m in uas.sent() if m.status == 200 and m.cseq_method == "INVITE"][0]
+    for method in ("UPDATE", "OPTIONS"):
+        got = by_first_line(uas.received(), method + " ")
+        assert len(got) == 1, str(ctx)
+        m = got[0]
+        assert m.call_id == b_inv.call_id, m.text
+        assert m.header("To") == b_ok.header("To"), m.text      # the callee's tag
+        assert m.cseq_method == method, m.text
+        assert "127.0.0.1:%d" % lab.uac_port not in m.text, m.text   # topology hidden
+        assert [r for r in uac.received() if r.status == 200 and r.cseq_method == method], str(ctx)
+    assert "1800" in (by_first_line(uas.received(), "UPDATE ")[0].header("Session-Expires") or ""), str(ctx)
