@@ -72,11 +72,19 @@ struct relay_sock {          /* epoll data of one socket; embedded in its sessio
 	struct relay_sock *pnext;    /* relay: pending list link */
 };
 
+/* a remote address on the packet path: 28 bytes where sockaddr_storage takes
+ * 128, so a session's hot fields share fewer cache lines */
+union raddr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
 struct leg_rt {              /* relay: one leg's state */
-	struct sockaddr_storage remote[2];  /* [SLOT_RTP], [SLOT_RTCP]; family 0: unknown */
+	union raddr remote[2];   /* [SLOT_RTP], [SLOT_RTCP]; family 0: unknown */
 	socklen_t rlen[2];
-	struct sockaddr_storage sdp[2];     /* the remote as the last SDP gave it */
-	struct sockaddr_storage prev[2];    /* during a hand-over: the source before it; family 0: none */
+	union raddr sdp[2];      /* the remote as the last SDP gave it */
+	union raddr prev[2];     /* during a hand-over: the source before it; family 0: none */
 	bool latch_pending[2];   /* the next packet's source becomes remote[slot] (not prev's) */
 	bool latched[2];         /* packets from other sources are dropped */
 	bool no_send;
@@ -159,21 +167,33 @@ static inline uint64_t ctr_get(const _Atomic uint64_t *c)
 	return atomic_load_explicit((_Atomic uint64_t *)c, memory_order_relaxed);
 }
 
-static socklen_t addr_len(const struct sockaddr_storage *a)
+/* a and b: a struct sockaddr_storage or a union raddr */
+static socklen_t addr_len(const void *p);
+
+static void addr_set(union raddr *d, const struct sockaddr_storage *src)
 {
-	return a->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-	     : a->ss_family == AF_INET  ? sizeof(struct sockaddr_in) : 0;
+	socklen_t l = addr_len(src);
+	memset(d, 0, sizeof(*d));
+	memcpy(d, src, l);
 }
 
-static bool addr_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+static socklen_t addr_len(const void *p)
 {
-	if (a->ss_family != b->ss_family)
+	const struct sockaddr *a = p;
+	return a->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	     : a->sa_family == AF_INET  ? sizeof(struct sockaddr_in) : 0;
+}
+
+static bool addr_eq(const void *pa, const void *pb)
+{
+	const struct sockaddr *a = pa, *b = pb;
+	if (a->sa_family != b->sa_family)
 		return false;
-	if (a->ss_family == AF_INET) {
+	if (a->sa_family == AF_INET) {
 		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
 		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
 	}
-	if (a->ss_family == AF_INET6) {
+	if (a->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
 		return x->sin6_port == y->sin6_port &&
 		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
@@ -242,7 +262,7 @@ static void latch(struct relay_session *s, int leg, int slot, const struct socka
 	L->latched[slot] = true;
 	if (addr_eq(&L->remote[slot], src))
 		return;
-	L->remote[slot] = *src;
+	addr_set(&L->remote[slot], src);
 	L->rlen[slot] = addr_len(src);
 	ev.addr = *src;
 	(void)ev_push(s, &ev);   /* best effort: only the main thread's view is stale */
@@ -313,7 +333,7 @@ static int sock_batch(struct relay_thread *t, struct relay_sock *k)
 			/* after a re-INVITE moved this leg, the peer's packets still
 			 * in flight from its old address are relayed but do not
 			 * latch: the first packet from anywhere else does */
-			if (!L->prev[k->slot].ss_family || !addr_eq(&L->prev[k->slot], src))
+			if (!L->prev[k->slot].sa.sa_family || !addr_eq(&L->prev[k->slot], src))
 				latch(s, li, k->slot, src);
 		} else if (L->latched[k->slot] && !addr_eq(&L->remote[k->slot], src)) {
 			ctr_add(&rx->dropped, 1);   /* not the latched peer */
@@ -463,10 +483,10 @@ static void session_apply(struct relay_session *s, const struct relay_update *u)
 			if (L->latched[k])
 				L->prev[k] = L->remote[k];
 			else if (!L->latch_pending[k])
-				L->prev[k].ss_family = 0;
-			L->sdp[k] = *nr;
+				L->prev[k].sa.sa_family = 0;
+			addr_set(&L->sdp[k], nr);
 			if (!keep) {
-				L->remote[k] = *nr;
+				addr_set(&L->remote[k], nr);
 				L->rlen[k] = addr_len(nr);
 			}
 			L->latch_pending[k] = u->latch;
@@ -772,14 +792,15 @@ int relay_session_add(const struct relay_spec *spec, struct relay_session **out)
 		struct leg_rt *L = &s->leg[l];
 		s->pair[l] = ls->ports;
 		L->mux = ls->ports.rtcp_fd < 0;
-		L->remote[SLOT_RTP] = ls->remote_rtp;
+		addr_set(&L->remote[SLOT_RTP], &ls->remote_rtp);
 		if (!L->mux)
-			L->remote[SLOT_RTCP] = ls->remote_rtcp;
+			addr_set(&L->remote[SLOT_RTCP], &ls->remote_rtcp);
 		for (int k = 0; k < 2; k++) {
 			L->rlen[k] = addr_len(&L->remote[k]);
 			L->latch_pending[k] = ls->latch;
 			L->sdp[k] = L->remote[k];
-			s->m_remote[l][k] = L->remote[k];
+			memset(&s->m_remote[l][k], 0, sizeof(s->m_remote[l][k]));
+			memcpy(&s->m_remote[l][k], &L->remote[k], addr_len(&L->remote[k]));
 			L->sock[k] = (struct relay_sock){
 				.s = s, .leg = (uint8_t)l, .slot = (uint8_t)k,
 				.fd = k ? ls->ports.rtcp_fd : ls->ports.rtp_fd,
