@@ -103,7 +103,7 @@ CLI_CMD(show_voip_rtp_connections, MODE_EXEC, CLI_F_PIPE,
 struct stat_ctx {
 	struct vty *vty;
 	unsigned n;
-	uint64_t rx_p, rx_b, tx_p, tx_b, auth, replay, drop;
+	uint64_t rx_p, rx_b, tx_p, tx_b, auth, replay, drop, lost;
 };
 
 static void stat_leg(struct stat_ctx *sc, const struct b2bua_call_info *ci, const struct b2bua_leg_info *l,
@@ -127,6 +127,7 @@ static void stat_leg(struct stat_ctx *sc, const struct b2bua_call_info *ci, cons
 		(unsigned long long)mi->tx_packets);
 	vty_out(sc->vty, "  %-18s: %llu/%llu\n", "Bytes rx/tx", (unsigned long long)mi->rx_bytes,
 		(unsigned long long)mi->tx_bytes);
+	vty_out(sc->vty, "  %-18s: %llu\n", "RTP lost (network)", (unsigned long long)mi->lost);
 	vty_out(sc->vty, "  %-18s: %llu\n", "SRTP auth failures", (unsigned long long)mi->auth_fail);
 	vty_out(sc->vty, "  %-18s: %llu\n", "SRTP replay drops", (unsigned long long)mi->replay_fail);
 	vty_out(sc->vty, "  %-18s: %llu\n", "Other drops", (unsigned long long)mi->dropped);
@@ -137,6 +138,7 @@ static void stat_leg(struct stat_ctx *sc, const struct b2bua_call_info *ci, cons
 	sc->auth += mi->auth_fail;
 	sc->replay += mi->replay_fail;
 	sc->drop += mi->dropped;
+	sc->lost += mi->lost;
 }
 
 static void stat_call(void *arg, const struct b2bua_call_info *ci)
@@ -173,6 +175,7 @@ CLI_CMD(show_media_statistics, MODE_EXEC, CLI_F_PIPE,
 	vty_out(vty, "Totals over %u call legs\n", sc.n);
 	vty_out(vty, "  %-18s: %llu/%llu\n", "Packets rx/tx", (unsigned long long)sc.rx_p, (unsigned long long)sc.tx_p);
 	vty_out(vty, "  %-18s: %llu/%llu\n", "Bytes rx/tx", (unsigned long long)sc.rx_b, (unsigned long long)sc.tx_b);
+	vty_out(vty, "  %-18s: %llu\n", "RTP lost (network)", (unsigned long long)sc.lost);
 	vty_out(vty, "  %-18s: %llu\n", "SRTP auth failures", (unsigned long long)sc.auth);
 	vty_out(vty, "  %-18s: %llu\n", "SRTP replay drops", (unsigned long long)sc.replay);
 	vty_out(vty, "  %-18s: %llu\n", "Other drops", (unsigned long long)sc.drop);

@@ -195,7 +195,7 @@ static void print_active_leg(struct vty *vty, const struct b2bua_call_info *ci,
 		(unsigned long long)mi->rx_packets, (unsigned long long)mi->rx_bytes);
 	vty_out(vty, " IP %s:%u SRTP: %s rtt:0ms pl:0/0ms lost:%llu/0/0 delay:0/0/0ms %s TextRelay: off\n",
 		host_str(&l->remote, h, sizeof(h)), (unsigned)sip_addr_port(&l->remote), mi->srtp ? "on" : "off",
-		(unsigned long long)(mi->auth_fail + mi->replay_fail + mi->dropped),
+		(unsigned long long)mi->lost,
 		mi->codec[0] ? mi->codec : "n/a");
 }
 

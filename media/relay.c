@@ -62,7 +62,21 @@ struct relay_queue {
 	int efd;                        /* eventfd: readable when the list may be non-empty */
 };
 
-struct ctr_dir { _Atomic uint64_t packets, bytes, auth, replay, xform, dropped; };
+struct ctr_dir { _Atomic uint64_t packets, bytes, auth, replay, xform, dropped, lost; };
+
+/* RTP loss on a leg's incoming stream (RFC 3550 appendix A.1 and A.3):
+ * expected = extended highest sequence number - first + 1, lost = expected -
+ * received.  A new SSRC or a jump of more than 3000 starts a new count, the
+ * loss of the old one kept.  Relay thread only. */
+struct seq_track {
+	bool init;
+	uint16_t max_seq;
+	uint32_t ssrc;
+	uint32_t cycles;         /* 65536 per wrap of the sequence number */
+	uint32_t base;           /* the first sequence number */
+	uint64_t received;
+	uint64_t lost_before;    /* loss of earlier SSRCs or sequences */
+};
 
 struct relay_sock {          /* epoll data of one socket; embedded in its session */
 	struct relay_session *s;
@@ -91,6 +105,7 @@ struct leg_rt {              /* relay: one leg's state */
 	bool mux;
 	struct relay_xform xf[RELAY_XF_COUNT];
 	struct relay_sock sock[2];
+	struct seq_track seq;    /* incoming RTP */
 };
 
 struct relay_session {
@@ -307,6 +322,40 @@ static void send_batch(struct relay_thread *t, int fd, int os, int n, struct ctr
 	}
 }
 
+static uint64_t seq_lost(const struct seq_track *q)
+{
+	uint64_t expected = (uint64_t)q->cycles + q->max_seq - q->base + 1;
+	return q->lost_before + (expected > q->received ? expected - q->received : 0);
+}
+
+/* pkt: an RTP packet (not RTCP) of at least 12 bytes, as received */
+static void seq_update(struct seq_track *q, struct ctr_dir *rx, const uint8_t *pkt)
+{
+	uint16_t seq = (uint16_t)(pkt[2] << 8 | pkt[3]);
+	uint32_t ssrc = (uint32_t)pkt[8] << 24 | (uint32_t)pkt[9] << 16 | (uint32_t)pkt[10] << 8 | pkt[11];
+	uint16_t delta = (uint16_t)(seq - q->max_seq);
+	/* a new SSRC, or a big jump (the sender restarted its sequence) */
+	bool restart = !q->init || ssrc != q->ssrc || (delta >= 3000 && delta < 65536 - 100);
+
+	if (restart) {
+		if (q->init)
+			q->lost_before = seq_lost(q);
+		q->init = true;
+		q->ssrc = ssrc;
+		q->base = seq;
+		q->max_seq = seq;
+		q->cycles = 0;
+		q->received = 0;
+	} else if (delta && delta < 3000) {
+		if (seq < q->max_seq)
+			q->cycles += 65536;
+		q->max_seq = seq;
+	}
+	/* else: a duplicate or a late packet, counted as received */
+	q->received++;
+	atomic_store_explicit(&rx->lost, seq_lost(q), memory_order_relaxed);
+}
+
 static int sock_batch(struct relay_thread *t, struct relay_sock *k)
 {
 	struct relay_session *s = k->s;
@@ -345,6 +394,8 @@ static int sock_batch(struct relay_thread *t, struct relay_sock *k)
 
 		/* RFC 5761: on a muxed socket, payload types 64-95 with the marker are RTCP */
 		bool rtcp = k->slot == SLOT_RTCP || (L->mux && pkt[1] >= 192 && pkt[1] <= 223);
+		if (!rtcp && len >= 12)
+			seq_update(&L->seq, rx, pkt);
 		if (!xform_run(&L->xf[rtcp ? RELAY_XF_RTCP_IN : RELAY_XF_RTP_IN], rx, pkt, &len))
 			continue;
 		int os = rtcp && !O->mux ? SLOT_RTCP : SLOT_RTP;
@@ -858,6 +909,7 @@ static void dir_get(const struct ctr_dir *c, struct relay_dir_stats *d)
 	d->replay_fail = ctr_get(&c->replay);
 	d->xform_fail = ctr_get(&c->xform);
 	d->dropped = ctr_get(&c->dropped);
+	d->lost = ctr_get(&c->lost);
 }
 
 void relay_session_stats(const struct relay_session *s, struct relay_stats *out)

@@ -163,6 +163,8 @@ struct relay_dir_stats {
 	uint64_t packets, bytes;       /* received on / sent from this leg */
 	uint64_t auth_fail, replay_fail, xform_fail;  /* this direction's transform drops */
 	uint64_t dropped;              /* other drops: runt, foreign source, no remote, hold, send error */
+	uint64_t lost;                 /* rx only: RTP packets lost before they reached Tollgate
+	                                * (sequence gaps, RFC 3550 A.3) */
 };
 struct relay_leg_stats {
 	struct relay_dir_stats rx, tx;

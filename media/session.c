@@ -748,6 +748,7 @@ void media_call_info(const struct media_call *mc, int leg, struct media_leg_info
 	out->auth_fail = ls->rx.auth_fail;
 	out->replay_fail = ls->rx.replay_fail;
 	out->dropped = ls->rx.dropped + ls->tx.dropped;
+	out->lost = ls->rx.lost;
 }
 
 void media_stats_get(struct media_stats *out)

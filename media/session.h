@@ -69,6 +69,7 @@ struct media_leg_info {
 	char codec[24];
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t auth_fail, replay_fail, dropped;
+	uint64_t lost;                     /* RTP lost on the way in (sequence gaps) */
 };
 void media_call_info(const struct media_call *mc, int leg, struct media_leg_info *out);
 

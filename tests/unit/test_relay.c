@@ -529,6 +529,42 @@ static void test_relay_handover(void **st)
 	close(sdp2.fd);
 }
 
+/* Network loss on a leg's incoming RTP (RFC 3550 A.3): gaps in the
+ * sequence, across a wrap of the 16-bit counter; a late packet is not a
+ * loss, a duplicate counts as received (as in RTCP reports); a new SSRC
+ * starts its own count and the earlier loss is kept. */
+static void test_relay_loss(void **st)
+{
+	struct env e;
+	uint8_t out[2048], in[2048];
+	env_init(&e, false, false);
+	env_add(&e);
+	const uint16_t seqs[] = { 65530, 65531, 65533, 65534, 65535, 1, 2, 2, 4, 3, 5 };
+	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		int n = rtp(out, seqs[i], 0x1111, 0);
+		to(&e.a, LA(&e), false, out, n);
+		assert_int_equal(rx(&e.b, in, sizeof(in), 1000, NULL), n);
+	}
+	/* expected 65530..5 = 12, received 11: 65532 and 0 are missing, and
+	 * the duplicate counts as received, as RFC 3550 counts it: 1 */
+	STAT(e.s, 0, rx, lost, 1);
+	/* a new SSRC: its own count, the earlier loss kept */
+	const uint16_t seqs2[] = { 100, 101, 104 };
+	for (size_t i = 0; i < 3; i++) {
+		int n = rtp(out, seqs2[i], 0x2222, 0);
+		to(&e.a, LA(&e), false, out, n);
+		assert_int_equal(rx(&e.b, in, sizeof(in), 1000, NULL), n);
+	}
+	STAT(e.s, 0, rx, lost, 3);
+	/* RTCP is not counted; the other leg saw nothing */
+	int n = rtcp_sr(out);
+	to(&e.ac, LA(&e), true, out, n);
+	assert_int_equal(rx(&e.bc, in, sizeof(in), 1000, NULL), n);
+	STAT(e.s, 0, rx, lost, 3);
+	STAT(e.s, 1, rx, lost, 0);
+	env_fini(&e);
+}
+
 static void test_relay_update_hold(void **st)
 {
 	struct env e;
@@ -835,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_relay_update_hold),
 		cmocka_unit_test(test_relay_xform),
 		cmocka_unit_test(test_relay_handover),
+		cmocka_unit_test(test_relay_loss),
 		cmocka_unit_test(test_relay_backlog_drained),
 		cmocka_unit_test(test_relay_mux),
 		cmocka_unit_test(test_relay_inactivity),
