@@ -3,6 +3,7 @@
  * startup-config, write memory, copy. */
 #include <errno.h>
 #include <gnutls/gnutls.h>
+#include <nettle/version.h>
 #include <readline/readline.h>
 #include <srtp2/srtp.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "core/log.h"
 #include "core/startup.h"
 #include "core/version.h"
+#include "media/srtp.h"
 
 #define SHOW_HELP "Show running system information\n"
 
@@ -149,7 +151,8 @@ CLI_CMD(show_version, MODE_EXEC, CLI_F_PIPE,
 	const char *sv = srtp_get_version_string();
 	if (!strncmp(sv, "libsrtp2 ", 9))
 		sv += 9;
-	vty_out(vty, "  libsrtp2  %s\n", sv);
+	vty_out(vty, "  libsrtp2  %s, crypto: %s\n", sv, tg_srtp_crypto_backend());
+	vty_out(vty, "  nettle    %d.%d\n", nettle_version_major(), nettle_version_minor());
 	vty_out(vty, "  libyaml   %s\n", yaml_get_version_string());
 	vty_out(vty, "  readline  %d.%d (tollsh)\n", RL_VERSION_MAJOR, RL_VERSION_MINOR);
 	return CLI_OK;
