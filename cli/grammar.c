@@ -655,6 +655,12 @@ static enum rank leaf_rank(const struct leaf *l, const char *w, size_t n)
 #define MAX_WORDS CLI_MAX_TOKS
 struct words { int n; int off[MAX_WORDS]; int len[MAX_WORDS]; const char *line; bool overflow; };
 
+/* isspace() in the C locale (tollgated never sets one), without the table lookup */
+static inline bool is_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static void split_words(const char *line, struct words *w)
 {
 	w->n = 0;
@@ -662,12 +668,12 @@ static void split_words(const char *line, struct words *w)
 	w->overflow = false;
 	const char *p = line;
 	for (;;) {
-		while (*p && isspace((unsigned char)*p))
+		while (*p && is_blank(*p))
 			p++;
 		if (!*p)
 			break;
 		const char *s = p;
-		while (*p && !isspace((unsigned char)*p))
+		while (*p && !is_blank(*p))
 			p++;
 		if (w->n == MAX_WORDS) {
 			w->overflow = true;

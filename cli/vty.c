@@ -158,8 +158,8 @@ static const struct { const char *kw; const char *help; } pipe_kw[] = {
 /* Offset of the '|' that starts a filter, or -1. */
 static int pipe_offset(const char *line)
 {
-	for (const char *p = line; *p; p++)
-		if (*p == '|' && (p == line || isspace((unsigned char)p[-1])))
+	for (const char *p = strchr(line, '|'); p; p = strchr(p + 1, '|'))
+		if (p == line || isspace((unsigned char)p[-1]))
 			return (int)(p - line);
 	return -1;
 }
