@@ -886,7 +886,7 @@ bool gram_may_start(enum cli_mode mode, const char *line, unsigned flags)
 	for (int i = 0; i < t->n; i++) {
 		const struct seq *s = &t->v[i];
 		int ps = s->pseudo;
-		if (!(s->first & want) || ps == PSEUDO_DO || (!ps && !(s->cmd->flags & flags)))
+		if (!(s->first & want) || (flags && (ps == PSEUDO_DO || (!ps && !(s->cmd->flags & flags)))))
 			continue;
 		for (int a = 0; s->nel > 0 && a < s->el[0].nalt; a++)
 			if (leaf_rank(s->el[0].alt[a], line, n) != R_NONE)

@@ -302,6 +302,52 @@ static void print_error(struct vty *v, const struct gram_match *m, const char *l
 	v->failed = true;
 }
 
+/* Match line in the session's mode or, when it does not match there, in the
+ * nearest parent mode that takes it: a command of a parent mode moves the
+ * session there (IOS paste).  *run_mode gets the mode it matched in.  If none
+ * does, the match that got furthest is returned, for the error.  m and alt
+ * are the two buffers to use. */
+static struct gram_match *match_line(const struct vty *v, const char *line, struct gram_match *m,
+				     struct gram_match *alt, enum cli_mode *run_mode)
+{
+	bool sub = v->mode != MODE_EXEC && v->mode != MODE_CONFIG;
+	size_t len = strlen(line);
+
+	*run_mode = v->mode;
+	/* a line no command of this mode can start (the next block's header in a
+	 * file) goes to the parents first; it is matched here only if none takes
+	 * it, to report the failure exactly as below */
+	if (sub && !gram_may_start(v->mode, line, 0)) {
+		for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
+			gram_match(p, line, alt);
+			if (alt->st == GRAM_OK) {
+				*run_mode = p;
+				return alt;
+			}
+			if (p == MODE_CONFIG)
+				break;
+		}
+	}
+	gram_match(v->mode, line, m);
+	if (m->st == GRAM_OK || !sub)
+		return m;
+	for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
+		gram_match(p, line, alt);
+		if (alt->st == GRAM_OK) {
+			*run_mode = p;
+			return alt;
+		}
+		if (progress(alt, len) > progress(m, len)) {
+			struct gram_match *t = m;
+			m = alt;
+			alt = t;
+		}
+		if (p == MODE_CONFIG)
+			break;
+	}
+	return m;
+}
+
 /* With v->only_flags: can the line be one of those commands, in the session's
  * mode or a parent one (the walk-up below)?  Saves matching the others. */
 static bool may_run(const struct vty *v, const char *line)
@@ -320,7 +366,7 @@ int vty_exec(struct vty *v, const char *line_in)
 	/* the match and one in a parent mode (walk-up): on the stack, not a
 	 * malloc per line (a startup-config has tens of thousands of lines) */
 	struct gram_match mbuf[2];
-	struct gram_match *m = NULL, *alt = NULL;
+	struct gram_match *m = NULL;
 	enum pipe_kind pk = PIPE_NONE;
 	regex_t re;
 	bool have_re = false;
@@ -406,32 +452,9 @@ int vty_exec(struct vty *v, const char *line_in)
 		line[pipe_at] = '\0';
 	}
 
-	if (!m) { /* else the left part of a filtered show, matched above */
-		m = &mbuf[0];
-		gram_match(v->mode, line, m);
-	}
 	enum cli_mode run_mode = v->mode;
-	if (m->st != GRAM_OK && v->mode != MODE_EXEC && v->mode != MODE_CONFIG) {
-		alt = &mbuf[1];
-		/* a command of a parent mode moves the session there (IOS paste) */
-		for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
-			gram_match(p, line, alt);
-			if (alt->st == GRAM_OK) {
-				struct gram_match *t = m;
-				m = alt;
-				alt = t;
-				run_mode = p;
-				break;
-			}
-			if (progress(alt, strlen(line)) > progress(m, strlen(line))) {
-				struct gram_match *t = m;
-				m = alt;
-				alt = t;
-			}
-			if (p == MODE_CONFIG)
-				break;
-		}
-	}
+	if (!m) /* else the left part of a filtered show, matched above */
+		m = match_line(v, line, &mbuf[0], &mbuf[1], &run_mode);
 	if (m->st == GRAM_EMPTY)
 		goto out;
 	if (m->st != GRAM_OK) {

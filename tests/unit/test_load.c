@@ -125,10 +125,47 @@ static void test_may_start(void **state)
 	assert_false(gram_may_start(MODE_CONFIG, "voicex class codec 1", f));
 	assert_false(gram_may_start(MODE_CONFIG, "", f));
 	assert_false(gram_may_start(MODE_CONFIG, "   ", f));
-	/* no definitions below config mode; every mode has commands, though */
+	/* no definitions below config mode; flags 0: any command of the mode */
 	assert_false(gram_may_start(MODE_DIAL_PEER, "voice-class codec 1", f));
-	assert_true(gram_may_start(MODE_DIAL_PEER, "voice-class codec 1", ~0u));
-	assert_true(gram_may_start(MODE_CONFIG, "dial-peer voice 1 voip", ~0u));
+	assert_true(gram_may_start(MODE_DIAL_PEER, "voice-class codec 1", 0));
+	assert_true(gram_may_start(MODE_DIAL_PEER, "do show version", 0));
+	assert_true(gram_may_start(MODE_DIAL_PEER, "d", 0));
+	assert_false(gram_may_start(MODE_DIAL_PEER, "dial-peer voice 2 voip", 0));
+	assert_true(gram_may_start(MODE_DIAL_PEER, "voice class codec 1", 0)); /* voice-class */
+	assert_true(gram_may_start(MODE_CONFIG, "dial-peer voice 1 voip", 0));
+}
+
+/* From a sub-mode, a line of a parent mode moves the session there, whether
+ * or not its first word could begin a command of the sub-mode; a line no mode
+ * takes reports the match that got furthest. */
+static void test_walk_up(void **state)
+{
+	(void)state;
+	struct cfg c;
+	struct vty v;
+
+	cfg_init(&c);
+	vty_init(&v, &c, "test");
+	v.file = "x.cfg";
+	vty_enter(&v, MODE_CONFIG, 0, NULL);
+	assert_int_equal(vty_exec(&v, "dial-peer voice 1 voip"), CLI_OK);
+	assert_int_equal(vty_exec(&v, "dial-peer voice 2 voip"), CLI_OK);
+	assert_int_equal(v.mode, MODE_DIAL_PEER);
+	assert_int_equal(v.ctx_tag, 2);
+	assert_int_equal(vty_exec(&v, "voice class codec 3"), CLI_OK);
+	assert_int_equal(v.mode, MODE_CLASS_CODEC);
+	assert_int_equal(vty_exec(&v, "dial-peer voice 1 voip"), CLI_OK);
+	/* `d` starts dial-peer commands and config ones: ambiguous here */
+	assert_int_equal(vty_exec(&v, "d 1"), CLI_ERR);
+	assert_string_equal(v.err_msg, "Ambiguous command: \"d 1\"");
+	/* the caret of the mode that read furthest: config mode, at the `x` of `vox` */
+	assert_int_equal(vty_exec(&v, "dial-peer vox 3 voip"), CLI_ERR);
+	assert_int_equal(v.err_pos, 12);
+	assert_int_equal(vty_exec(&v, "destination-pattern 12x"), CLI_ERR);
+	assert_int_equal(v.mode, MODE_DIAL_PEER);
+	assert_int_equal(v.ctx_tag, 1);
+	vty_fini(&v);
+	cfg_free(&c);
 }
 
 /* A vty that runs only definitions: the rest is matched (or not) and skipped. */
@@ -251,6 +288,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dial_peer_collection),
 		cmocka_unit_test(test_may_start),
+		cmocka_unit_test(test_walk_up),
 		cmocka_unit_test(test_only_flags),
 		cmocka_unit_test(test_two_passes),
 		cmocka_unit_test(test_many_peers_round_trip),
