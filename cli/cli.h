@@ -74,6 +74,8 @@ extern const struct cli_mode_info cli_modes[MODE_COUNT];
 #define CLI_F_PIPE   0x04 /* output may be filtered with `| include ...` */
 #define CLI_F_NOONLY 0x08 /* only valid in its `no` form        */
 #define CLI_F_NAV    0x10 /* moves between modes only (exit, end): not a change */
+#define CLI_F_DEFINES 0x20 /* creates an object other lines refer to by name (a trustpoint,
+			    * a voice class): the first pass of a file load runs only these */
 
 struct cli_tok {           /* one matched input token */
 	const char *name;      /* $name, or the placeholder / keyword text */

@@ -138,7 +138,7 @@ CLI_CMD(dial_peer_voice, MODE_CONFIG, CLI_F_NO,
 	return CLI_OK;
 }
 
-CLI_CMD(crypto_pki_trustpoint, MODE_CONFIG, CLI_F_NO,
+CLI_CMD(crypto_pki_trustpoint, MODE_CONFIG, CLI_F_NO | CLI_F_DEFINES,
 	"crypto pki trustpoint WORD$name",
 	"Encryption module\n"
 	"Public Key components\n"
@@ -232,7 +232,7 @@ static int voice_class(struct vty *vty, const struct cli_args *a, const char *ta
 	return CLI_OK;
 }
 
-CLI_CMD(voice_class_num, MODE_CONFIG, CLI_F_NO,
+CLI_CMD(voice_class_num, MODE_CONFIG, CLI_F_NO | CLI_F_DEFINES,
 	"voice class {tls-cipher|tls-profile|srtp-crypto|codec|tenant|sip-options-keepalive} <1-10000>$tag",
 	"Global voice configuration\n"
 	"Voice Class configuration\n"
@@ -251,7 +251,7 @@ CLI_CMD(voice_class_num, MODE_CONFIG, CLI_F_NO,
 	return voice_class(vty, a, tag);
 }
 
-CLI_CMD(voice_class_uri, MODE_CONFIG, CLI_F_NO,
+CLI_CMD(voice_class_uri, MODE_CONFIG, CLI_F_NO | CLI_F_DEFINES,
 	"voice class uri WORD$tag sip",
 	"Global voice configuration\n"
 	"Voice Class configuration\n"

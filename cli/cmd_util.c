@@ -64,11 +64,18 @@ enum cfg_transport cmdu_transport(const struct cli_args *a)
  * grammar handed us the prefix as part of the value. */
 static void target_norm(char *out, size_t outsz, const char *pfx, const char *val)
 {
-	size_t pl = strlen(pfx);
+	size_t pl = strlen(pfx), vl;
 
 	if (strncasecmp(val, pfx, pl) == 0 && val[pl] == ':')
 		val += pl + 1;
-	snprintf(out, outsz, "%s:%s", pfx, val);
+	/* "%s:%s", cut to outsz as snprintf would (callers leave room) */
+	if (pl + 2 > outsz)
+		pl = outsz - 2;
+	memcpy(out, pfx, pl);
+	out[pl] = ':';
+	vl = strnlen(val, outsz - pl - 2);
+	memcpy(out + pl + 1, val, vl);
+	out[pl + 1 + vl] = '\0';
 }
 
 static int target_check(struct vty *vty, const struct cfg_target *t, unsigned allowed)
@@ -84,31 +91,12 @@ static int target_check(struct vty *vty, const struct cfg_target *t, unsigned al
 	return CLI_OK;
 }
 
-int cmdu_target_text(struct vty *vty, const char *text, unsigned allowed,
-		     struct cfg_target *out)
+/* Parse buf, a target with its prefix in lower case ("ipv4:..." or "sip-server"). */
+static int target_parse(struct vty *vty, const char *text, const char *buf, unsigned allowed,
+			struct cfg_target *out)
 {
-	static const char *const pfx[] = { "ipv4", "ipv6", "dns" };
-	char buf[CFG_TARGET_LEN + 8];
 	char err[160] = "";
-	size_t i;
 
-	if (strcasecmp(text, "sip-server") == 0) {
-		snprintf(buf, sizeof(buf), "sip-server");
-	} else {
-		for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
-			size_t pl = strlen(pfx[i]);
-
-			if (strncasecmp(text, pfx[i], pl) == 0 && text[pl] == ':')
-				break;
-		}
-		if (i == sizeof(pfx) / sizeof(pfx[0]))
-			return vty_err(vty, "%% Invalid target \"%s\": expected ipv4:, ipv6: or dns:",
-				       text);
-		if (strlen(text) >= CFG_TARGET_LEN)
-			return vty_err(vty, "%% Target is too long (at most %d characters)",
-				       CFG_TARGET_LEN - 1);
-		target_norm(buf, sizeof(buf), pfx[i], text);
-	}
 	memset(out, 0, sizeof(*out));
 	if (cfg_target_parse(buf, out, err, sizeof(err)) < 0) {
 		if (!err[0])
@@ -117,6 +105,31 @@ int cmdu_target_text(struct vty *vty, const char *text, unsigned allowed,
 		return vty_err(vty, "%% %s", err);
 	}
 	return target_check(vty, out, allowed);
+}
+
+int cmdu_target_text(struct vty *vty, const char *text, unsigned allowed,
+		     struct cfg_target *out)
+{
+	static const char *const pfx[] = { "ipv4", "ipv6", "dns" };
+	char buf[CFG_TARGET_LEN + 8];
+	size_t i;
+
+	if (strcasecmp(text, "sip-server") == 0)
+		return target_parse(vty, text, "sip-server", allowed, out);
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+		size_t pl = strlen(pfx[i]);
+
+		if (strncasecmp(text, pfx[i], pl) == 0 && text[pl] == ':')
+			break;
+	}
+	if (i == sizeof(pfx) / sizeof(pfx[0]))
+		return vty_err(vty, "%% Invalid target \"%s\": expected ipv4:, ipv6: or dns:",
+			       text);
+	if (strlen(text) >= CFG_TARGET_LEN)
+		return vty_err(vty, "%% Target is too long (at most %d characters)",
+			       CFG_TARGET_LEN - 1);
+	target_norm(buf, sizeof(buf), pfx[i], text);
+	return target_parse(vty, text, buf, allowed, out);
 }
 
 int cmdu_target(struct vty *vty, const struct cli_args *a, unsigned allowed,
@@ -137,7 +150,11 @@ int cmdu_target(struct vty *vty, const struct cli_args *a, unsigned allowed,
 			return vty_err(vty, "%% Target is too long (at most %d characters)",
 				       CFG_TARGET_LEN - 1);
 		target_norm(buf, sizeof(buf), vars[i].pfx, v);
-		return cmdu_target_text(vty, buf, allowed, out);
+		/* what cmdu_target_text(buf) would do, buf being normalised already */
+		if (strlen(buf) >= CFG_TARGET_LEN)
+			return vty_err(vty, "%% Target is too long (at most %d characters)",
+				       CFG_TARGET_LEN - 1);
+		return target_parse(vty, buf, buf, allowed, out);
 	}
 	if (cli_has(a, "sip-server"))
 		return cmdu_target_text(vty, "sip-server", allowed, out);
@@ -298,13 +315,11 @@ int cmdu_srtp(struct vty *vty, const struct cli_args *a, enum cfg_srtp *field)
 
 int cmdu_set(struct vty *vty, char *field, size_t sz, const char *val, const char *what)
 {
-	char old[CFG_PATH_LEN];
-
-	snprintf(old, sizeof(old), "%s", field);
+	if (strcmp(field, val ? val : "") == 0)
+		return CLI_OK; /* no change (and it fits: it is there already) */
 	if (cmdu_str(vty, field, sz, val, what) < 0)
 		return CLI_ERR;
-	if (strcmp(old, field) != 0)
-		cmdu_changed(vty);
+	cmdu_changed(vty);
 	return CLI_OK;
 }
 

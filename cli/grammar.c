@@ -48,9 +48,17 @@ struct seq {
 	int nel;
 	int nlead;              /* leading keyword elements (for `no` forms) */
 	uint32_t first;         /* letters a-z its first word may start with (bit 26: anything) */
+	int pseudo;             /* pseudo_of(cmd), looked up once */
 };
 
-struct modetab { struct seq *v; int n, cap; };
+struct modetab {
+	struct seq *v;
+	int n, cap;
+	/* by first character of a line: a-z, then 26 for any other; the indexes
+	 * of the sequences whose first word may start with it, in order (owned) */
+	int *by_first[27];
+	int n_by_first[27];
+};
 
 static struct modetab g_modes[MODE_COUNT];
 static struct leaf **g_leaves;
@@ -384,6 +392,7 @@ static void mode_add(enum cli_mode m, const struct cli_cmd *cmd, struct elem *el
 	for (int i = 0; i < n; i++)
 		s->el[i] = elem_dup(&el[i]);
 	s->nlead = nlead < 1 ? 1 : nlead;
+	s->pseudo = pseudo_of(cmd);
 	s->first = 0;
 	for (int a = 0; n > 0 && a < s->el[0].nalt; a++) {
 		const struct leaf *l = s->el[0].alt[a];
@@ -499,12 +508,22 @@ int gram_init(struct buf *errors)
 			if (is_config_mode(m))
 				mode_add((enum cli_mode)m, &g_pseudo[i], &e, 1, 1);
 	}
-	if (!__start_cli_cmds)
-		return 0;
-	for (const struct cli_cmd *const *p = __start_cli_cmds; p < __stop_cli_cmds; p++) {
+	for (const struct cli_cmd *const *p = __start_cli_cmds; __start_cli_cmds && p < __stop_cli_cmds; p++) {
 		int r = compile_cmd(*p, errors);
 		if (r)
 			rc = r;
+	}
+	/* index each mode's sequences by the letter a line starts with */
+	for (int m = 0; m < MODE_COUNT; m++) {
+		struct modetab *t = &g_modes[m];
+		for (int b = 0; b < 27; b++) {
+			uint32_t want = b < 26 ? (1u << b) | (1u << 26) : ~0u;
+			t->by_first[b] = malloc(sizeof(int) * (size_t)(t->n + 1));
+			t->n_by_first[b] = 0;
+			for (int i = 0; t->by_first[b] && i < t->n; i++)
+				if (t->v[i].first & want)
+					t->by_first[b][t->n_by_first[b]++] = i;
+		}
 	}
 	return rc;
 }
@@ -520,6 +539,11 @@ void gram_fini(void)
 		free(g_modes[m].v);
 		g_modes[m].v = NULL;
 		g_modes[m].n = g_modes[m].cap = 0;
+		for (int b = 0; b < 27; b++) {
+			free(g_modes[m].by_first[b]);
+			g_modes[m].by_first[b] = NULL;
+			g_modes[m].n_by_first[b] = 0;
+		}
 	}
 	for (int i = 0; i < g_nleaves; i++) {
 		free(g_leaves[i]->text);
@@ -571,21 +595,47 @@ static bool parse_addr(int af, const char *w, size_t n, int maxlen, bool with_le
 	return inet_pton(af, tmp, a) == 1;
 }
 
+/* The first n characters of w and of lower-case pfx are equal, ignoring ASCII case
+ * (strncasecmp in the C locale, without a library call per candidate and word). */
+static bool ascii_prefix(const char *w, const char *pfx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		if ((c >= 'A' && c <= 'Z' ? c | 0x20 : c) != (unsigned char)pfx[i])
+			return false;
+	}
+	return true;
+}
+
+/* A keyword leaf: w abbreviates it, ASCII case-insensitively (as strncasecmp in
+ * the C locale, without a library call for each candidate and word). */
+static inline enum rank kw_rank(const struct leaf *l, const char *w, size_t n)
+{
+	size_t kl = l->len;
+	if (n > kl || !n)
+		return R_NONE;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)l->text[i], b = (unsigned char)w[i];
+		unsigned char la = a | 0x20;
+		if (a != b && (la != (b | 0x20) || la < 'a' || la > 'z'))
+			return R_NONE;
+	}
+	return n == kl ? R_EXACT : R_PARTIAL;
+}
+
 static enum rank leaf_rank(const struct leaf *l, const char *w, size_t n)
 {
 	switch (l->type) {
-	case T_KW: {
-		size_t kl = l->len;
-		if (n > kl || !n || (l->text[0] | 0x20) != (w[0] | 0x20) || strncasecmp(l->text, w, n))
-			return R_NONE;
-		return n == kl ? R_EXACT : R_PARTIAL;
-	}
+	case T_KW:
+		return kw_rank(l, w, n);
 	case T_WORD: return R_WORD;
 	case T_LINE: return R_LINE;
 	case T_RANGE: {
 		if (!all_digits(w, n) || n > 12)
 			return R_NONE;
-		long v = strtol(w, NULL, 10);
+		long v = 0;
+		for (size_t i = 0; i < n; i++) /* at most 12 digits: no overflow */
+			v = v * 10 + (w[i] - '0');
 		return v >= l->lo && v <= l->hi ? R_VALUE : R_NONE;
 	}
 	case T_IPV4: return parse_addr(AF_INET, w, n, 32, false) ? R_VALUE : R_NONE;
@@ -595,15 +645,21 @@ static enum rank leaf_rank(const struct leaf *l, const char *w, size_t n)
 	case T_PLEN:
 		return n >= 2 && n <= 4 && w[0] == '/' && all_digits(w + 1, n - 1) &&
 		       atoi(w + 1) <= 128 ? R_VALUE : R_NONE;
-	case T_TGT4: return n > 5 && !strncasecmp(w, "ipv4:", 5) ? R_VALUE : R_NONE;
-	case T_TGT6: return n > 5 && !strncasecmp(w, "ipv6:", 5) ? R_VALUE : R_NONE;
-	case T_TGTDNS: return n > 4 && !strncasecmp(w, "dns:", 4) ? R_VALUE : R_NONE;
+	case T_TGT4: return n > 5 && ascii_prefix(w, "ipv4:", 5) ? R_VALUE : R_NONE;
+	case T_TGT6: return n > 5 && ascii_prefix(w, "ipv6:", 5) ? R_VALUE : R_NONE;
+	case T_TGTDNS: return n > 4 && ascii_prefix(w, "dns:", 4) ? R_VALUE : R_NONE;
 	}
 	return R_NONE;
 }
 
 #define MAX_WORDS CLI_MAX_TOKS
 struct words { int n; int off[MAX_WORDS]; int len[MAX_WORDS]; const char *line; bool overflow; };
+
+/* isspace() in the C locale (tollgated never sets one), without the table lookup */
+static inline bool is_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
 
 static void split_words(const char *line, struct words *w)
 {
@@ -612,12 +668,12 @@ static void split_words(const char *line, struct words *w)
 	w->overflow = false;
 	const char *p = line;
 	for (;;) {
-		while (*p && isspace((unsigned char)*p))
+		while (*p && is_blank(*p))
 			p++;
 		if (!*p)
 			break;
 		const char *s = p;
-		while (*p && !isspace((unsigned char)*p))
+		while (*p && !is_blank(*p))
 			p++;
 		if (w->n == MAX_WORDS) {
 			w->overflow = true;
@@ -629,17 +685,24 @@ static void split_words(const char *line, struct words *w)
 	}
 }
 
+/* A sequence still in the running.  Which leaf took each word is not kept:
+ * gram_match() replays the winner's steps (cand_rank2() and cand_take() are
+ * deterministic), so a candidate stays small. */
 struct cand {
 	const struct seq *s;
 	int pos, reps;
 	bool line_done;
 	int ntook;
-	const struct leaf *took[MAX_WORDS];
-	int took_word[MAX_WORDS];
+	enum rank rk;             /* the current word's rank, leaf and ambiguity */
+	const struct leaf *lf;    /* (set by the first loop of run_step) */
+	bool amb;
 };
 
+#define RUN_INLINE 32 /* candidates held in struct run itself (a config mode has fewer) */
+
 struct run {
-	struct cand *c;
+	struct cand *c;     /* inl, or owned when a mode has more sequences */
+	struct cand inl[RUN_INLINE];
 	int n;
 	enum gram_status st;
 	int err_word;       /* word index of an error */
@@ -651,7 +714,8 @@ struct run {
 
 static void run_free(struct run *r)
 {
-	free(r->c);
+	if (r->c != r->inl)
+		free(r->c);
 	r->c = NULL;
 	r->n = 0;
 }
@@ -661,21 +725,19 @@ static void run_free(struct run *r)
 static void run_start(struct run *r, enum cli_mode mode, bool no_form, char c0)
 {
 	int lc = c0 | 0x20;
-	uint32_t want = lc >= 'a' && lc <= 'z' ? (1u << (lc - 'a')) | (1u << 26) : ~0u;
+	int b = lc >= 'a' && lc <= 'z' ? lc - 'a' : 26;
 	const struct modetab *t = &g_modes[mode];
-	/* not zeroed: a candidate is large (its matched tokens); only the fields
-	 * below are set, the took[] arrays fill as words match */
-	r->c = malloc(((size_t)t->n + 1) * sizeof(*r->c));
+	r->c = t->n + 1 <= RUN_INLINE ? r->inl : malloc(((size_t)t->n + 1) * sizeof(*r->c));
 	r->n = 0;
 	r->mode = mode;
 	r->no_form = no_form;
-	for (int i = 0; i < t->n; i++) {
-		const struct seq *s = &t->v[i];
+	/* c0 unknown (0): every sequence */
+	int nidx = c0 ? t->n_by_first[b] : t->n;
+	for (int k = 0; k < nidx; k++) {
+		const struct seq *s = &t->v[c0 ? t->by_first[b][k] : k];
 		if (s->cmd->flags & CLI_F_NOONLY && !no_form)
 			continue;
-		if (no_form && (!(s->cmd->flags & CLI_F_NO) || pseudo_of(s->cmd)))
-			continue;
-		if (c0 && !(s->first & want))
+		if (no_form && (!(s->cmd->flags & CLI_F_NO) || s->pseudo))
 			continue;
 		struct cand *c = &r->c[r->n++];
 		c->s = s;
@@ -709,7 +771,8 @@ static enum rank cand_rank2(const struct cand *c, const char *w, size_t n, const
 	const struct elem *e = &c->s->el[c->pos];
 	enum rank best = R_NONE;
 	for (int i = 0; i < e->nalt; i++) {
-		enum rank r = leaf_rank(e->alt[i], w, n);
+		const struct leaf *l = e->alt[i];
+		enum rank r = l->type == T_KW ? kw_rank(l, w, n) : leaf_rank(l, w, n);
 		if (r > best) {
 			best = r;
 			*lp = e->alt[i];
@@ -721,10 +784,18 @@ static enum rank cand_rank2(const struct cand *c, const char *w, size_t n, const
 	return best;
 }
 
-static enum rank cand_rank(const struct cand *c, const char *w, size_t n, const struct leaf **lp)
+/* Candidate c takes the current word with leaf l. */
+static void cand_take(struct cand *c, const struct leaf *l)
 {
-	bool amb;
-	return cand_rank2(c, w, n, lp, &amb);
+	c->ntook++;
+	if (l->type == T_LINE)
+		c->line_done = true;
+	else if (c->s->el[c->pos].repeat)
+		c->reps++;
+	else {
+		c->pos++;
+		c->reps = 0;
+	}
 }
 
 /* Longest prefix of w that a keyword at this position could still match. */
@@ -757,10 +828,10 @@ static bool run_step(struct run *r, const struct words *w, int i)
 	size_t wl = (size_t)w->len[i];
 	enum rank best = R_NONE;
 	for (int k = 0; k < r->n; k++) {
-		const struct leaf *l;
-		enum rank rk = cand_rank(&r->c[k], wp, wl, &l);
-		if (rk > best)
-			best = rk;
+		struct cand *c = &r->c[k];
+		c->rk = cand_rank2(c, wp, wl, &c->lf, &c->amb);
+		if (c->rk > best)
+			best = c->rk;
 	}
 	if (best == R_NONE) {
 		r->st = GRAM_INVALID;
@@ -772,12 +843,11 @@ static bool run_step(struct run *r, const struct words *w, int i)
 	int out = 0;
 	for (int k = 0; k < r->n; k++) {
 		struct cand *cp = &r->c[k];
-		const struct leaf *l;
-		bool amb;
-		if (cand_rank2(cp, wp, wl, &l, &amb) != best)
+		const struct leaf *l = cp->lf;
+		if (cp->rk != best)
 			continue;
 		if (best == R_PARTIAL) {
-			if (amb || (partial_kw && strcasecmp(partial_kw, l->text))) {
+			if (cp->amb || (partial_kw && strcasecmp(partial_kw, l->text))) {
 				r->st = GRAM_AMBIGUOUS;
 				r->err_word = i;
 				r->err_pos = w->off[i];
@@ -785,38 +855,55 @@ static bool run_step(struct run *r, const struct words *w, int i)
 			}
 			partial_kw = l->text;
 		}
-		cp->took[cp->ntook] = l;
-		cp->took_word[cp->ntook] = i;
-		cp->ntook++;
-		if (l->type == T_LINE)
-			cp->line_done = true;
-		else if (cp->s->el[cp->pos].repeat)
-			cp->reps++;
-		else {
-			cp->pos++;
-			cp->reps = 0;
-		}
-		if (out != k) {
-			/* move only what is set: the head and the ntook tokens */
-			struct cand *dst = &r->c[out];
+		/* keep it: move the state fields (not the per-word rk/lf/amb) down,
+		 * one by one, then take the word */
+		struct cand *dst = &r->c[out++];
+		if (dst != cp) {
 			dst->s = cp->s;
 			dst->pos = cp->pos;
 			dst->reps = cp->reps;
 			dst->line_done = cp->line_done;
 			dst->ntook = cp->ntook;
-			memcpy(dst->took, cp->took, sizeof(cp->took[0]) * (size_t)cp->ntook);
-			memcpy(dst->took_word, cp->took_word, sizeof(cp->took_word[0]) * (size_t)cp->ntook);
 		}
-		out++;
+		cand_take(dst, l);
 	}
 	r->n = out;
 	return true;
 }
 
+bool gram_may_start(enum cli_mode mode, const char *line, unsigned flags)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	size_t n = 0;
+	while (line[n] && !isspace((unsigned char)line[n]))
+		n++;
+	if (!n || mode < 0 || mode >= MODE_COUNT)
+		return false;
+	int lc = line[0] | 0x20;
+	uint32_t want = lc >= 'a' && lc <= 'z' ? (1u << (lc - 'a')) | (1u << 26) : ~0u;
+	const struct modetab *t = &g_modes[mode];
+	for (int i = 0; i < t->n; i++) {
+		const struct seq *s = &t->v[i];
+		int ps = s->pseudo;
+		if (!(s->first & want) || (flags && (ps == PSEUDO_DO || (!ps && !(s->cmd->flags & flags)))))
+			continue;
+		for (int a = 0; s->nel > 0 && a < s->el[0].nalt; a++)
+			if (leaf_rank(s->el[0].alt[a], line, n) != R_NONE)
+				return true;
+	}
+	return false;
+}
+
 /* Run words [from, to) from the start of mode.  Handles `no`, `default`, `do`. */
 static void run_words(struct run *r, enum cli_mode mode, const struct words *w, int to)
 {
-	memset(r, 0, sizeof(*r));
+	/* field by field: inl[] needs no zeroing */
+	r->c = NULL;
+	r->n = 0;
+	r->err_word = r->err_pos = 0;
+	r->no_form = r->dflt = r->via_do = false;
+	r->first_word = 0;
 	run_start(r, mode, false, to > 0 ? w->line[w->off[0]] : 0);
 	r->st = GRAM_OK;
 	for (int i = 0; i < to; i++) {
@@ -830,8 +917,8 @@ static void run_words(struct run *r, enum cli_mode mode, const struct words *w, 
 			if (all)
 				return;
 		}
-		if (i == r->first_word && r->n == 1 && pseudo_of(r->c[0].s->cmd)) {
-			int ps = pseudo_of(r->c[0].s->cmd);
+		if (i == r->first_word && r->n == 1 && r->c[0].s->pseudo) {
+			int ps = r->c[0].s->pseudo;
 			enum cli_mode m2 = ps == PSEUDO_DO ? MODE_EXEC : mode;
 			bool nf = ps != PSEUDO_DO;
 			int first = i + 1;
@@ -889,7 +976,7 @@ void gram_match(enum cli_mode mode, const char *line, struct gram_match *m)
 	}
 	const struct cand *win = NULL;
 	for (int k = 0; k < r.n && !win; k++)
-		if (!pseudo_of(r.c[k].s->cmd) && cand_complete(&r.c[k], r.no_form))
+		if (!r.c[k].s->pseudo && cand_complete(&r.c[k], r.no_form))
 			win = &r.c[k];
 	if (!win && r.no_form && r.n) {
 		/* `no session protocol`: fewer words than the leading keywords, but
@@ -897,7 +984,7 @@ void gram_match(enum cli_mode mode, const char *line, struct gram_match *m)
 		const struct cli_cmd *only = NULL;
 		bool unique = true;
 		for (int k = 0; k < r.n && unique; k++) {
-			if (pseudo_of(r.c[k].s->cmd) || r.c[k].ntook < 1)
+			if (r.c[k].s->pseudo || r.c[k].ntook < 1)
 				continue;
 			if (only && only != r.c[k].s->cmd)
 				unique = false;
@@ -923,13 +1010,20 @@ void gram_match(enum cli_mode mode, const char *line, struct gram_match *m)
 		rl--;
 	if (rl >= sizeof(m->store) / 2)
 		rl = sizeof(m->store) / 2 - 1;
-	memcpy(m->store, rest, rl);
+	memmove(m->store, rest, rl); /* not memcpy: see vty_exec() (gcc keeps this a call) */
 	m->store[rl] = '\0';
 	m->args.line = m->store;
 	used = rl + 1;
-	for (int k = 0; k < win->ntook; k++) {
-		const struct leaf *l = win->took[k];
-		int wi = win->took_word[k];
+	/* the winner's tokens: its steps again, from the word its sequence began at
+	 * (each step gives the leaf that step chose; a winner matched every word
+	 * up to the end of the line, or up to its LINE) */
+	struct cand rep = { .s = win->s };
+	for (int wi = r.first_word; wi < w.n && !rep.line_done; wi++) {
+		const struct leaf *l;
+		bool amb;
+		if (cand_rank2(&rep, line + w.off[wi], (size_t)w.len[wi], &l, &amb) == R_NONE)
+			break;
+		cand_take(&rep, l);
 		const char *src = line + w.off[wi];
 		size_t n = (size_t)w.len[wi];
 		if (l->type == T_LINE) {
@@ -939,17 +1033,23 @@ void gram_match(enum cli_mode mode, const char *line, struct gram_match *m)
 		}
 		if (l->type == T_KW) {
 			src = l->text;
-			n = strlen(src);
+			n = l->len;
 		}
 		if (used + n + 1 > sizeof(m->store)) {
 			m->st = GRAM_INVALID;
 			m->err_pos = w.off[wi];
 			goto out;
 		}
-		memcpy(m->store + used, src, n);
-		m->store[used + n] = '\0';
 		struct cli_tok *t = &m->args.t[m->args.n++];
-		t->val = m->store + used;
+		if (l->type == T_KW) {
+			/* the keyword's own text (static until gram_fini) serves as the
+			 * value; its room in store is still counted, as for a copy */
+			t->val = l->text;
+		} else {
+			memcpy(m->store + used, src, n);
+			m->store[used + n] = '\0';
+			t->val = m->store + used;
+		}
 		t->name = l->name;
 		t->kw = l->type == T_KW ? l->text : NULL;
 		used += n + 1;
@@ -997,9 +1097,9 @@ enum gram_status gram_help(enum cli_mode mode, const char *line, struct buf *out
 	bool cr = false;
 	for (int k = 0; k < r.n; k++) {
 		const struct cand *c = &r.c[k];
-		if (c->s->cmd->flags & CLI_F_HIDDEN && !pseudo_of(c->s->cmd))
+		if (c->s->cmd->flags & CLI_F_HIDDEN && !c->s->pseudo)
 			continue;
-		if (!partial && !pseudo_of(c->s->cmd) && cand_complete(c, r.no_form) && full > r.first_word)
+		if (!partial && !c->s->pseudo && cand_complete(c, r.no_form) && full > r.first_word)
 			cr = true;
 		if (c->line_done || c->pos >= c->s->nel)
 			continue;
@@ -1079,7 +1179,7 @@ void gram_complete(enum cli_mode mode, const char *line, struct buf *out)
 		const struct cand *c = &r.c[k];
 		if (c->line_done || c->pos >= c->s->nel)
 			continue;
-		if (c->s->cmd->flags & CLI_F_HIDDEN && !pseudo_of(c->s->cmd))
+		if (c->s->cmd->flags & CLI_F_HIDDEN && !c->s->pseudo)
 			continue;
 		const struct elem *e = &c->s->el[c->pos];
 		for (int a = 0; a < e->nalt; a++) {

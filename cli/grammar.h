@@ -33,6 +33,11 @@ void gram_fini(void);
 
 /* Match a whole line in one mode (no walk-up to parents). */
 void gram_match(enum cli_mode mode, const char *line, struct gram_match *m);
+/* Whether the first word of line can begin a command of mode that has one of
+ * flags (or the `no`/`default` form of one), any command when flags is 0:
+ * false means gram_match() cannot match such a command in mode, so a caller
+ * may skip the line (or try another mode first). */
+bool gram_may_start(enum cli_mode mode, const char *line, unsigned flags);
 /* `?` help for the text typed before the `?`.  Returns GRAM_OK with the help
  * text in out, or an error status with err_pos set. */
 enum gram_status gram_help(enum cli_mode mode, const char *line, struct buf *out, int *err_pos);

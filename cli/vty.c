@@ -90,7 +90,9 @@ void vty_enter(struct vty *v, enum cli_mode mode, uint32_t tag, const char *name
 {
 	v->mode = mode;
 	v->ctx_tag = tag;
-	snprintf(v->ctx_name, sizeof(v->ctx_name), "%s", name ? name : "");
+	size_t n = name ? strnlen(name, sizeof(v->ctx_name) - 1) : 0; /* as snprintf would cut */
+	memcpy(v->ctx_name, name ? name : "", n);
+	v->ctx_name[n] = '\0';
 }
 
 const char *vty_prompt(const struct vty *v, char *buf, size_t bufsz)
@@ -156,8 +158,8 @@ static const struct { const char *kw; const char *help; } pipe_kw[] = {
 /* Offset of the '|' that starts a filter, or -1. */
 static int pipe_offset(const char *line)
 {
-	for (const char *p = line; *p; p++)
-		if (*p == '|' && (p == line || isspace((unsigned char)p[-1])))
+	for (const char *p = strchr(line, '|'); p; p = strchr(p + 1, '|'))
+		if (p == line || isspace((unsigned char)p[-1]))
 			return (int)(p - line);
 	return -1;
 }
@@ -300,10 +302,71 @@ static void print_error(struct vty *v, const struct gram_match *m, const char *l
 	v->failed = true;
 }
 
+/* Match line in the session's mode or, when it does not match there, in the
+ * nearest parent mode that takes it: a command of a parent mode moves the
+ * session there (IOS paste).  *run_mode gets the mode it matched in.  If none
+ * does, the match that got furthest is returned, for the error.  m and alt
+ * are the two buffers to use. */
+static struct gram_match *match_line(const struct vty *v, const char *line, struct gram_match *m,
+				     struct gram_match *alt, enum cli_mode *run_mode)
+{
+	bool sub = v->mode != MODE_EXEC && v->mode != MODE_CONFIG;
+	size_t len = strlen(line);
+
+	*run_mode = v->mode;
+	/* a line no command of this mode can start (the next block's header in a
+	 * file) goes to the parents first; it is matched here only if none takes
+	 * it, to report the failure exactly as below */
+	if (sub && !gram_may_start(v->mode, line, 0)) {
+		for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
+			gram_match(p, line, alt);
+			if (alt->st == GRAM_OK) {
+				*run_mode = p;
+				return alt;
+			}
+			if (p == MODE_CONFIG)
+				break;
+		}
+	}
+	gram_match(v->mode, line, m);
+	if (m->st == GRAM_OK || !sub)
+		return m;
+	for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
+		gram_match(p, line, alt);
+		if (alt->st == GRAM_OK) {
+			*run_mode = p;
+			return alt;
+		}
+		if (progress(alt, len) > progress(m, len)) {
+			struct gram_match *t = m;
+			m = alt;
+			alt = t;
+		}
+		if (p == MODE_CONFIG)
+			break;
+	}
+	return m;
+}
+
+/* With v->only_flags: can the line be one of those commands, in the session's
+ * mode or a parent one (the walk-up below)?  Saves matching the others. */
+static bool may_run(const struct vty *v, const char *line)
+{
+	for (enum cli_mode p = v->mode;; p = cli_modes[p].parent) {
+		if (gram_may_start(p, line, v->only_flags))
+			return true;
+		if (p == MODE_EXEC || p == MODE_CONFIG)
+			return false;
+	}
+}
+
 int vty_exec(struct vty *v, const char *line_in)
 {
 	char line[4096], prompt[128];
-	struct gram_match *m = NULL, *alt = NULL;
+	/* the match and one in a parent mode (walk-up): on the stack, not a
+	 * malloc per line (a startup-config has tens of thousands of lines) */
+	struct gram_match mbuf[2];
+	struct gram_match *m = NULL;
 	enum pipe_kind pk = PIPE_NONE;
 	regex_t re;
 	bool have_re = false;
@@ -319,10 +382,11 @@ int vty_exec(struct vty *v, const char *line_in)
 		vty_prompt(v, prompt, sizeof(prompt));
 	else
 		prompt[0] = '\0';
-	size_t ll = strlen(line_in);
-	if (ll >= sizeof(line))
-		ll = sizeof(line) - 1;
-	memcpy(line, line_in, ll);
+	/* cut to the buffer.  memccpy, not strlen + memcpy: gcc expands a
+	 * memcpy of a bounded length into `rep movsq`, several times slower than
+	 * the library call for a line of a few dozen characters */
+	const char *copied = memccpy(line, line_in, '\0', sizeof(line) - 1);
+	size_t ll = copied ? (size_t)(copied - line) - 1 : sizeof(line) - 1;
 	line[ll] = '\0';
 	while (ll && (line[ll - 1] == '\n' || line[ll - 1] == '\r' || isspace((unsigned char)line[ll - 1])))
 		line[--ll] = '\0';
@@ -331,22 +395,19 @@ int vty_exec(struct vty *v, const char *line_in)
 		first++;
 	if (*first == '!' || *first == '#' || !*first)
 		return CLI_OK; /* comment or blank line */
+	if (v->only_flags && !may_run(v, first))
+		return CLI_OK;
 
 	int pipe_at = pipe_offset(line);
 	if (pipe_at >= 0) {
 		/* a filter only follows a command that has output to filter; elsewhere
 		 * `|` is an ordinary character (description a|b) */
 		/* the match of the part before the `|` is kept: it is the command */
-		m = malloc(sizeof(*m));
-		bool filterable = false;
-		if (m) {
-			char left[4096];
-			snprintf(left, sizeof(left), "%.*s", pipe_at, line);
-			gram_match(v->mode, left, m);
-			filterable = m->st == GRAM_OK && (m->cmd->flags & CLI_F_PIPE);
-		}
-		if (!filterable) {
-			free(m);
+		char left[4096];
+		m = &mbuf[0];
+		snprintf(left, sizeof(left), "%.*s", pipe_at, line);
+		gram_match(v->mode, left, m);
+		if (!(m->st == GRAM_OK && (m->cmd->flags & CLI_F_PIPE))) {
 			m = NULL;
 			pipe_at = -1;
 		}
@@ -391,37 +452,9 @@ int vty_exec(struct vty *v, const char *line_in)
 		line[pipe_at] = '\0';
 	}
 
-	bool matched = m != NULL; /* the left part of a filtered show, matched above */
-	if (!m)
-		m = malloc(sizeof(*m));
-	alt = malloc(sizeof(*alt));
-	if (!m || !alt) {
-		rc = vty_err(v, "%% Out of memory");
-		goto out;
-	}
-	if (!matched)
-		gram_match(v->mode, line, m);
 	enum cli_mode run_mode = v->mode;
-	if (m->st != GRAM_OK && v->mode != MODE_EXEC && v->mode != MODE_CONFIG) {
-		/* a command of a parent mode moves the session there (IOS paste) */
-		for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
-			gram_match(p, line, alt);
-			if (alt->st == GRAM_OK) {
-				struct gram_match *t = m;
-				m = alt;
-				alt = t;
-				run_mode = p;
-				break;
-			}
-			if (progress(alt, strlen(line)) > progress(m, strlen(line))) {
-				struct gram_match *t = m;
-				m = alt;
-				alt = t;
-			}
-			if (p == MODE_CONFIG)
-				break;
-		}
-	}
+	if (!m) /* else the left part of a filtered show, matched above */
+		m = match_line(v, line, &mbuf[0], &mbuf[1], &run_mode);
 	if (m->st == GRAM_EMPTY)
 		goto out;
 	if (m->st != GRAM_OK) {
@@ -435,6 +468,9 @@ int vty_exec(struct vty *v, const char *line_in)
 		rc = CLI_ERR;
 		goto out;
 	}
+
+	if (v->only_flags && !(m->cmd->flags & v->only_flags))
+		goto out; /* matched, but not one of the commands this pass runs */
 
 	enum cli_mode saved_mode = v->mode;
 	uint32_t saved_tag = v->ctx_tag;
@@ -501,8 +537,6 @@ int vty_exec(struct vty *v, const char *line_in)
 out:
 	if (have_re)
 		regfree(&re);
-	free(m);
-	free(alt);
 	return rc;
 }
 
@@ -584,10 +618,27 @@ const char *cli_get(const struct cli_args *a, const char *name)
 	return NULL;
 }
 
+/* strcasecmp(a, b) == 0 in the C locale, inline: handlers ask cli_has() a few
+ * times per line, and a startup-config has tens of thousands of lines */
+static bool ascii_caseeq(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x |= 0x20;
+		if (y >= 'A' && y <= 'Z')
+			y |= 0x20;
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+}
+
 bool cli_has(const struct cli_args *a, const char *kw)
 {
 	for (int i = 0; i < a->n; i++)
-		if (a->t[i].kw && !strcasecmp(a->t[i].kw, kw))
+		if (a->t[i].kw && ascii_caseeq(a->t[i].kw, kw))
 			return true;
 	return false;
 }

@@ -39,6 +39,8 @@ struct vty {
 	bool interactive;          /* typed by a person (refs checked at once) */
 	const char *file;          /* while loading a file: its name */
 	int lineno;                /*   and the current line          */
+	unsigned only_flags;       /* nonzero: run only commands with one of these CLI_F_
+				    * flags; other lines are skipped (not errors) */
 
 	/* terminal settings */
 	int term_length;           /* 0 = no paging; default 24 */

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CFG_NAME_LEN 64   /* hostnames, tags, trustpoint names, labels */
 #define CFG_TEXT_LEN 256  /* descriptions, regexes, subject names      */
@@ -392,11 +393,15 @@ int cfg_keepalive_del(struct cfg *c, const char *tag);
 int cfg_dial_peer_del(struct cfg *c, uint32_t tag);
 int cfg_trustpoint_del(struct cfg *c, const char *name);
 
-/* Generic vector helpers (used by the macros below). */
+/* Generic vector helpers (used by the macros below).  cfg_vec_grow() makes room
+ * for `need` elements, doubling the capacity; the spare capacity is NOT zeroed
+ * (touching it would fault in pages nobody uses yet): whoever adds an element
+ * initialises all of it.  CFG_VEC_PUSH zeroes the slot before copying val in, so
+ * padding bytes compare equal with memcmp. */
 int cfg_vec_grow(void **v, size_t *cap, size_t need, size_t elsz);
 #define CFG_VEC_PUSH(vec, val) \
 	(cfg_vec_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof(*(vec).v)) ? -1 \
-	 : ((vec).v[(vec).n++] = (val), 0))
+	 : (memset(&(vec).v[(vec).n], 0, sizeof(*(vec).v)), (vec).v[(vec).n++] = (val), 0))
 void cfg_vec_remove(void *v, size_t *n, size_t idx, size_t elsz);
 #define CFG_VEC_DEL(vec, idx) cfg_vec_remove((vec).v, &(vec).n, (idx), sizeof(*(vec).v))
 

@@ -68,6 +68,20 @@ static int canon(int af, const char *in, char *out, size_t outsz)
 	unsigned char bin[16];
 	if (inet_pton(af, in, bin) != 1)
 		return -EINVAL;
+	if (af == AF_INET && outsz >= INET_ADDRSTRLEN) {
+		/* what inet_ntop prints, without its sprintf (a config has thousands) */
+		char *p = out;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = bin[i];
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+		return 0;
+	}
 	if (!inet_ntop(af, bin, out, (socklen_t)outsz))
 		return -EINVAL;
 	return 0;
@@ -92,7 +106,7 @@ int cfg_target_parse(const char *s, struct cfg_target *out, char *err, size_t er
 		return -ENAMETOOLONG;
 	}
 	if (!strncasecmp(s, "ipv4:", 5)) {
-		snprintf(tmp, sizeof(tmp), "%s", s + 5);
+		memcpy(tmp, s + 5, strlen(s + 5) + 1); /* fits: checked above */
 		char *colon = strchr(tmp, ':');
 		if (colon) {
 			*colon = '\0';
@@ -107,7 +121,7 @@ int cfg_target_parse(const char *s, struct cfg_target *out, char *err, size_t er
 		}
 		t.kind = CFG_TARGET_IPV4;
 	} else if (!strncasecmp(s, "ipv6:", 5)) {
-		snprintf(tmp, sizeof(tmp), "%s", s + 5);
+		memcpy(tmp, s + 5, strlen(s + 5) + 1); /* fits: checked above */
 		char *addr = tmp;
 		if (*addr == '[') {
 			char *close = strchr(addr, ']');
@@ -133,7 +147,7 @@ int cfg_target_parse(const char *s, struct cfg_target *out, char *err, size_t er
 		}
 		t.kind = CFG_TARGET_IPV6;
 	} else if (!strncasecmp(s, "dns:", 4)) {
-		snprintf(tmp, sizeof(tmp), "%s", s + 4);
+		memcpy(tmp, s + 4, strlen(s + 4) + 1);
 		char *colon = strchr(tmp, ':');
 		if (colon) {
 			*colon = '\0';

@@ -31,7 +31,7 @@ void startup_free_rejected(struct tg_rejected *rej, int n)
 }
 
 static void reject(struct tg_rejected **rej, int *nrej, int lineno, const char *text,
-		   const char *reason, int col)
+		   size_t textlen, const char *reason, int col)
 {
 	struct tg_rejected *v = realloc(*rej, sizeof(*v) * (size_t)(*nrej + 1));
 	if (!v)
@@ -39,7 +39,7 @@ static void reject(struct tg_rejected **rej, int *nrej, int lineno, const char *
 	*rej = v;
 	v[*nrej].lineno = lineno;
 	v[*nrej].col = col;
-	v[*nrej].text = strdup(text);
+	v[*nrej].text = strndup(text, textlen);
 	v[*nrej].reason = strdup(reason);
 	(*nrej)++;
 }
@@ -52,9 +52,15 @@ static int indent_of(const char *s)
 	return n;
 }
 
-/* One pass over the text.  With record, rejected lines are reported. */
+#define LINE_MAX_LEN 4095 /* longer lines are cut, as vty_exec() cuts them */
+
+/* One pass over the text: len bytes of NUL-terminated lines (see
+ * startup_apply_text).  With record, rejected lines are reported.  Without
+ * (pass 1), only the top-level lines that define something other lines may
+ * refer to are run (CLI_F_DEFINES: trustpoints, voice classes), each in config
+ * mode; everything else waits for pass 2. */
 static int run_lines(struct cfg *cfg, const struct cfg *refs, const char *path, const char *text,
-		     bool record, struct tg_rejected **rej, int *nrej, struct buf *errs)
+		     size_t len, bool record, struct tg_rejected **rej, int *nrej, struct buf *errs)
 {
 	struct vty v;
 	int bad = 0, lineno = 0, skip_above = -1, skip_from = 0;
@@ -63,40 +69,46 @@ static int run_lines(struct cfg *cfg, const struct cfg *refs, const char *path, 
 	v.refs = refs;
 	v.interactive = false;
 	vty_enter(&v, MODE_CONFIG, 0, NULL);
-	const char *p = text;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char line[4096];
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p = nl ? nl + 1 : p + n;
+	if (!record)
+		v.only_flags = CLI_F_DEFINES;
+	for (const char *line = text, *next; line < text + len; line = next) {
+		size_t n = strlen(line);
+		next = line + n + 1;
 		lineno++;
+		/* pass 1 looks at top-level lines only (below): skip the others at once */
+		if (!record && (n == 0 || line[0] == ' ' || line[0] == '\t'))
+			continue;
+		/* the line as it counts: cut, without trailing blanks (not copied:
+		 * vty_exec() copies what it runs, errors copy what they quote) */
+		if (n > LINE_MAX_LEN)
+			n = LINE_MAX_LEN;
 		while (n && (line[n - 1] == '\r' || isspace((unsigned char)line[n - 1])))
-			line[--n] = '\0';
+			n--;
 		int ind = indent_of(line);
 		const char *t = line + ind;
-		if (!*t || *t == '!')
+		if ((size_t)ind >= n || *t == '!')
 			continue;
-		/* pass 1 only needs what can be referred to: trustpoints, classes and
-		 * dial-peers are all named by top-level lines */
-		if (!record && ind > 0)
-			continue;
+		/* pass 1 only needs what can be referred to: trustpoints and classes
+		 * are all named by top-level lines of config mode */
+		if (!record) {
+			if (ind > 0)
+				continue;
+			vty_enter(&v, MODE_CONFIG, 0, NULL);
+		}
 		if (skip_above >= 0 && ind > skip_above) {
 			if (record) {
 				char why[160];
 				snprintf(why, sizeof(why), "not applied: the line it belongs to (line %d) was rejected",
 					 skip_from);
-				reject(rej, nrej, lineno, line, why, -1);
-				buf_printf(errs, "%s:%d: %s\n%s\n%*s^\n", path, lineno, why, line, ind, "");
+				reject(rej, nrej, lineno, line, n, why, -1);
+				buf_printf(errs, "%s:%d: %s\n%.*s\n%*s^\n", path, lineno, why, (int)n, line,
+					   ind, "");
 			}
 			bad++;
 			continue;
 		}
 		skip_above = -1;
-		if (!strcmp(t, "end")) {
+		if (n - (size_t)ind == 3 && !memcmp(t, "end", 3)) {
 			vty_enter(&v, MODE_CONFIG, 0, NULL);
 			continue;
 		}
@@ -113,8 +125,9 @@ static int run_lines(struct cfg *cfg, const struct cfg *refs, const char *path, 
 					if (*q == '\n')
 						*q = ' ';
 				int caret = v.err_pos >= 0 ? v.err_pos : ind;
-				reject(rej, nrej, lineno, line, why, v.err_pos);
-				buf_printf(errs, "%s:%d: %s\n%s\n%*s^\n", path, lineno, why, line, caret, "");
+				reject(rej, nrej, lineno, line, n, why, v.err_pos);
+				buf_printf(errs, "%s:%d: %s\n%.*s\n%*s^\n", path, lineno, why, (int)n, line,
+					   caret, "");
 			}
 		}
 		if (v.mode == MODE_EXEC)
@@ -124,20 +137,37 @@ static int run_lines(struct cfg *cfg, const struct cfg *refs, const char *path, 
 	return bad;
 }
 
-int startup_apply_text(struct cfg *cfg, const char *path, const char *text,
-		       struct tg_rejected **rej, int *nrej, struct buf *errs)
+/* startup_apply_text() on text, a C string the caller no longer needs: it is
+ * cut into NUL-terminated lines in place, once for both passes (no copy of
+ * each line in each pass). */
+static int apply_lines(struct cfg *cfg, const char *path, char *text, struct tg_rejected **rej,
+		       int *nrej, struct buf *errs)
 {
+	size_t len = strlen(text);
+	for (char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL; p++)
+		*p = '\0';
 	/* pass 1: what does the file define?  (on a copy, references unchecked) */
 	struct cfg scratch;
 	struct buf ignore = BUF_INIT;
 	if (cfg_dup(&scratch, cfg))
 		return -ENOMEM;
-	run_lines(&scratch, NULL, path, text, false, NULL, NULL, &ignore);
+	run_lines(&scratch, NULL, path, text, len, false, NULL, NULL, &ignore);
 	buf_free(&ignore);
 	/* pass 2: apply, references resolved against the whole file */
-	int bad = run_lines(cfg, &scratch, path, text, true, rej, nrej, errs);
+	int bad = run_lines(cfg, &scratch, path, text, len, true, rej, nrej, errs);
 	cfg_free(&scratch);
 	return bad;
+}
+
+int startup_apply_text(struct cfg *cfg, const char *path, const char *text,
+		       struct tg_rejected **rej, int *nrej, struct buf *errs)
+{
+	char *copy = strdup(text);
+	if (!copy)
+		return -ENOMEM;
+	int rc = apply_lines(cfg, path, copy, rej, nrej, errs);
+	free(copy);
+	return rc;
 }
 
 static int read_file(const char *path, struct buf *out, struct buf *errs)
@@ -148,6 +178,10 @@ static int read_file(const char *path, struct buf *out, struct buf *errs)
 		buf_printf(errs, "%s: cannot open: %s\n", path, strerror(e));
 		return -e;
 	}
+	/* room for the whole file at once: a big startup-config is megabytes */
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && st.st_size > 0)
+		buf_reserve(out, (size_t)st.st_size);
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -191,14 +225,14 @@ int startup_load(const char *path, struct cfg *cfg, struct tg_rejected **rej, in
 				while (*msg == ' ')
 					msg++;
 			}
-			reject(rej, nrej, lineno, "", msg, -1);
+			reject(rej, nrej, lineno, "", 0, msg, -1);
 			buf_printf(errs, "%s\n", l);
 			rc++;
 			p = nl ? nl + 1 : p + n;
 		}
 		buf_free(&yerr);
 	} else {
-		rc = startup_apply_text(cfg, path, text.p, rej, nrej, errs);
+		rc = apply_lines(cfg, path, text.p, rej, nrej, errs);
 	}
 out:
 	buf_free(&text);
@@ -223,13 +257,13 @@ int startup_merge(const char *path, struct cfg *cfg, struct buf *errs)
 			rc = -EINVAL;
 		} else {
 			cfg_render_text(&y, &ios);
-			rc = startup_apply_text(cfg, path, buf_str(&ios), &rej, &nrej, errs);
+			rc = ios.p ? apply_lines(cfg, path, ios.p, &rej, &nrej, errs) : 0;
 		}
 		cfg_free(&y);
 		buf_free(&yerr);
 		buf_free(&ios);
 	} else {
-		rc = startup_apply_text(cfg, path, text.p, &rej, &nrej, errs);
+		rc = apply_lines(cfg, path, text.p, &rej, &nrej, errs);
 	}
 out:
 	startup_free_rejected(rej, nrej);

@@ -21,17 +21,19 @@
 
 enum dp_kind { DPN_LIT, DPN_ANY, DPN_SET, DPN_GROUP };
 
-struct dp_node {
-	enum dp_kind kind;
+struct dp_node {     /* 16 bytes: a route index holds one pattern per dial-peer */
+	uint8_t kind;    /* enum dp_kind */
 	char c;          /* DPN_LIT: the character (upper case for A-F) */
+	uint16_t next;   /* index of the next sibling (a pattern has at most
+			  * DP_PATTERN_MAX nodes) */
 	uint32_t set;    /* DPN_SET: one bit per dialable character index */
 	int min, max;    /* repetition bounds */
-	size_t next;     /* index of the next sibling */
 };
 
-/* Ownership: one allocation; nodes[] is part of it. */
+/* Ownership: one allocation, sized to the pattern: the n nodes, then the text
+ * (text points just after nodes[n - 1]). */
 struct dp_pattern {
-	char text[DP_PATTERN_MAX + 1];
+	const char *text;
 	bool anchored_end;
 	size_t n;
 	struct dp_node nodes[];
@@ -104,10 +106,10 @@ static size_t dp_new(struct dp_parser *p, enum dp_kind kind)
 	size_t i = p->n++;
 
 	memset(&p->nodes[i], 0, sizeof(p->nodes[i]));
-	p->nodes[i].kind = kind;
+	p->nodes[i].kind = (uint8_t)kind;
 	p->nodes[i].min = 1;
 	p->nodes[i].max = 1;
-	p->nodes[i].next = i + 1;
+	p->nodes[i].next = (uint16_t)(i + 1);
 	return i;
 }
 
@@ -252,7 +254,7 @@ static int dp_parse_seq(struct dp_parser *p, int depth)
 				return dp_fail(p, "unmatched '(' at position %zu", at);
 			if (p->n == i + 1)
 				return dp_fail(p, "empty ( ) at position %zu", at);
-			p->nodes[i].next = p->n;
+			p->nodes[i].next = (uint16_t)p->n;
 			p->pos++;
 			last = i;
 			last_quant = false;
@@ -289,10 +291,14 @@ static int dp_parse_seq(struct dp_parser *p, int depth)
 	}
 }
 
+/* The nodes are parsed into a buffer on the stack (a pattern of len
+ * characters makes at most len of them); with out, the compiled pattern is
+ * then allocated at its exact size. */
 static int dp_parse(const char *pat, struct dp_pattern **out, char *err, size_t errsz)
 {
 	struct dp_parser p = { .s = pat, .err = err, .errsz = errsz };
-	struct dp_pattern *dp = NULL;
+	struct dp_node nodes[DP_PATTERN_MAX + 1];
+	struct dp_pattern *dp;
 	size_t len;
 	int rc;
 
@@ -303,33 +309,28 @@ static int dp_parse(const char *pat, struct dp_pattern **out, char *err, size_t 
 	len = strlen(pat);
 	if (len > DP_PATTERN_MAX)
 		return dp_fail(&p, "pattern longer than %d characters", DP_PATTERN_MAX);
-	dp = calloc(1, sizeof(*dp) + (len + 1) * sizeof(struct dp_node));
-	if (!dp)
-		return -ENOMEM;
-	memcpy(dp->text, pat, len + 1);
-	p.nodes = dp->nodes;
+	p.nodes = nodes;
 	if (pat[0] == '^')
 		p.pos = p.start = 1;
 	rc = dp_parse_seq(&p, 0);
 	if (rc)
-		goto out;
-	if (pat[p.pos] == ')') {
-		rc = dp_fail(&p, "unmatched ')' at position %zu", p.pos + 1);
-		goto out;
-	}
-	if (p.n == 0) {
-		rc = dp_fail(&p, "no digits or wildcards");
-		goto out;
-	}
+		return rc;
+	if (pat[p.pos] == ')')
+		return dp_fail(&p, "unmatched ')' at position %zu", p.pos + 1);
+	if (p.n == 0)
+		return dp_fail(&p, "no digits or wildcards");
+	if (!out)
+		return 0;
+	dp = malloc(sizeof(*dp) + p.n * sizeof(struct dp_node) + len + 1);
+	if (!dp)
+		return -ENOMEM;
+	memcpy(dp->nodes, nodes, p.n * sizeof(struct dp_node));
+	memcpy((char *)&dp->nodes[p.n], pat, len + 1);
+	dp->text = (const char *)&dp->nodes[p.n];
 	dp->n = p.n;
 	dp->anchored_end = p.anchored_end;
-	if (out) {
-		*out = dp;
-		dp = NULL;
-	}
-out:
-	free(dp);
-	return rc;
+	*out = dp;
+	return 0;
 }
 
 int dp_pattern_validate(const char *pat, char *err, size_t errsz)

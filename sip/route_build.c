@@ -162,6 +162,50 @@ static int32_t route_trie_node(struct route_trie *tr)
 	return (int32_t)tr->nn++;
 }
 
+/* Room for nodes more nodes and ents more entries at once (the caller knows a
+ * bound: one node per prefix character), instead of doubling and copying. */
+static int route_trie_reserve(struct route_trie *tr, size_t nodes, size_t ents)
+{
+	if (tr->nn + nodes > tr->ncap) {
+		struct route_tnode *v = realloc(tr->nodes, (tr->nn + nodes) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		tr->nodes = v;
+		tr->ncap = tr->nn + nodes;
+	}
+	if (tr->ne + ents > tr->ecap) {
+		struct route_tent *v = realloc(tr->ents, (tr->ne + ents) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		tr->ents = v;
+		tr->ecap = tr->ne + ents;
+	}
+	return 0;
+}
+
+/* Give back what the reservation did not use. */
+static void route_trie_trim(struct route_trie *tr)
+{
+	if (tr->nn && tr->nn < tr->ncap) {
+		struct route_tnode *v = realloc(tr->nodes, tr->nn * sizeof(*v));
+
+		if (v) {
+			tr->nodes = v;
+			tr->ncap = tr->nn;
+		}
+	}
+	if (tr->ne && tr->ne < tr->ecap) {
+		struct route_tent *v = realloc(tr->ents, tr->ne * sizeof(*v));
+
+		if (v) {
+			tr->ents = v;
+			tr->ecap = tr->ne;
+		}
+	}
+}
+
 static int route_trie_add(struct route_trie *tr, const char *prefix, uint32_t peer)
 {
 	int32_t node = 0;
@@ -326,7 +370,9 @@ static int route_compile_pat(const char *text, struct dp_pattern **out, int *min
 	char msg[256];
 	int rc;
 
-	if (dp_pattern_validate(text, msg, sizeof(msg)) != 0) {
+	/* one parse: the validator runs again only to say what is wrong */
+	rc = dp_pattern_compile(text, out);
+	if (rc == -EINVAL && dp_pattern_validate(text, msg, sizeof(msg)) != 0) {
 		char *nl = strchr(msg, '\n');
 
 		if (nl)
@@ -334,7 +380,6 @@ static int route_compile_pat(const char *text, struct dp_pattern **out, int *min
 		return route_fail(err, errsz, -EINVAL, "dial-peer %u: %s '%s': %s",
 				  (unsigned)tag, what, text, msg);
 	}
-	rc = dp_pattern_compile(text, out);
 	if (rc)
 		return route_fail(err, errsz, rc, "dial-peer %u: %s '%s': cannot compile",
 				  (unsigned)tag, what, text);
@@ -474,14 +519,39 @@ int route_table_build(const struct cfg *c, struct route_table **out, char *err, 
 	}
 	if (route_trie_node(&t->dest) < 0 || route_trie_node(&t->called) < 0)
 		goto fail;
+	/* a literal prefix is at most as long as its pattern: one node per character */
+	size_t dest_chars = 0, called_chars = 0, ndest = 0, ncalled = 0;
+	for (size_t i = 0; i < np; i++) {
+		const struct cfg_dial_peer *d = &c->dial_peers.v[i];
+
+		if (d->shutdown)
+			continue;
+		if (d->dest_pattern[0]) {
+			dest_chars += strlen(d->dest_pattern);
+			ndest++;
+		}
+		if (d->incoming_called[0]) {
+			called_chars += strlen(d->incoming_called);
+			ncalled++;
+		}
+	}
+	if (route_trie_reserve(&t->dest, dest_chars, ndest) ||
+	    route_trie_reserve(&t->called, called_chars, ncalled))
+		goto fail;
 	for (size_t i = 0; i < np; i++) {
 		t->npeers = i + 1;
 		rc = route_peer_build(t, c, i, err, errsz);
 		if (rc)
 			goto fail;
 	}
-	if (t->ntargets > 1)
-		qsort(t->targets, t->ntargets, sizeof(*t->targets), route_dyn_qcmp);
+	route_trie_trim(&t->dest);
+	route_trie_trim(&t->called);
+	/* peers come in tag order; their addresses often do too: sort only if needed */
+	for (size_t i = 1; i < t->ntargets; i++)
+		if (route_dyn_cmp(&t->targets[i - 1], &t->targets[i]) > 0) {
+			qsort(t->targets, t->ntargets, sizeof(*t->targets), route_dyn_qcmp);
+			break;
+		}
 	rc = route_nets_build(t, c, err, errsz);
 	if (rc)
 		goto fail;
