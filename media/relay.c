@@ -1,4 +1,5 @@
-/* relay.c - the media relay thread(s): sessions, queues and the packet path (see relay.h).
+/* relay.c - the media relay thread(s): sessions, queues and commands (see relay.h);
+ * the packet path is media/relay_path.c.
  *
  * Threads.  Each relay thread owns an epoll with its sessions' sockets, a
  * command eventfd and a one-second timerfd (inactivity).  The main thread is
@@ -23,7 +24,7 @@
  * transforms and leave in one sendmmsg per output socket.  Commands are run
  * after the whole wake-up's events, so no event can refer to a session that
  * was just removed. */
-#include "media/relay.h"
+#include "media/relay_int.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -39,118 +40,6 @@
 #include <unistd.h>
 
 #include "core/loop.h"
-
-#define RELAY_MAX_THREADS 16
-#define RELAY_BATCH       32      /* packets per recvmmsg */
-#define RELAY_ROUNDS      4       /* recvmmsg batches per socket per turn */
-#define RELAY_BUF         2048    /* bytes per packet buffer, RELAY_TAILROOM of them kept free */
-#define RELAY_EVENTS      256     /* epoll events per wake-up */
-enum { SLOT_RTP = 0, SLOT_RTCP = 1 };
-enum msg_type { M_ADD, M_UPDATE, M_REMOVE, M_STOP, M_EVENT };
-
-struct relay_msg {           /* a queue node; owned by the queue it is on, then by its taker */
-	struct relay_msg *next;
-	enum msg_type type;
-	struct relay_session *s;
-	struct relay_update upd; /* M_UPDATE */
-	struct relay_event ev;   /* M_EVENT */
-};
-
-struct relay_queue {
-	pthread_mutex_t mu;
-	struct relay_msg *head, *tail;  /* under mu */
-	int efd;                        /* eventfd: readable when the list may be non-empty */
-};
-
-struct ctr_dir { _Atomic uint64_t packets, bytes, auth, replay, xform, dropped, lost; };
-
-/* RTP loss on a leg's incoming stream (RFC 3550 appendix A.1 and A.3):
- * expected = extended highest sequence number - first + 1, lost = expected -
- * received.  A new SSRC or a jump of more than 3000 starts a new count, the
- * loss of the old one kept.  Relay thread only. */
-struct seq_track {
-	bool init;
-	uint16_t max_seq;
-	uint32_t ssrc;
-	uint32_t cycles;         /* 65536 per wrap of the sequence number */
-	uint32_t base;           /* the first sequence number */
-	uint64_t received;
-	uint64_t lost_before;    /* loss of earlier SSRCs or sequences */
-};
-
-struct relay_sock {          /* epoll data of one socket; embedded in its session */
-	struct relay_session *s;
-	uint8_t leg, slot;
-	bool pending;            /* relay: on the thread's pending list */
-	int fd;                  /* -1: none (rtcp-mux) */
-	struct relay_sock *pnext;    /* relay: pending list link */
-};
-
-/* a remote address on the packet path: 28 bytes where sockaddr_storage takes
- * 128, so a session's hot fields share fewer cache lines */
-union raddr {
-	struct sockaddr sa;
-	struct sockaddr_in in;
-	struct sockaddr_in6 in6;
-};
-
-struct leg_rt {              /* relay: one leg's state */
-	union raddr remote[2];   /* [SLOT_RTP], [SLOT_RTCP]; family 0: unknown */
-	socklen_t rlen[2];
-	union raddr sdp[2];      /* the remote as the last SDP gave it */
-	union raddr prev[2];     /* during a hand-over: the source before it; family 0: none */
-	bool latch_pending[2];   /* the next packet's source becomes remote[slot] (not prev's) */
-	bool latched[2];         /* packets from other sources are dropped */
-	bool no_send;
-	bool mux;
-	struct relay_xform xf[RELAY_XF_COUNT];
-	struct relay_sock sock[2];
-	struct seq_track seq;    /* incoming RTP */
-};
-
-struct relay_session {
-	/* set by the main thread before the hand-over; read-only afterwards */
-	struct relay_pair pair[2];
-	struct relay_ports *ports;
-	relay_event_fn on_event;
-	void *arg;
-	unsigned inactivity_s;
-	struct relay_thread *t;
-	/* main */
-	struct sockaddr_storage m_remote[2][2];
-	bool removing;
-	struct relay_msg add_msg, rm_msg;
-	/* relay, between ADD and REMOVE */
-	struct leg_rt leg[2];
-	struct relay_session *prev, *next;
-	bool registered;         /* the sockets are in the epoll */
-	int64_t idle_base;       /* when the session started */
-	int64_t inact_reported;  /* the last-activity time already reported; -1: none */
-	/* written by the relay thread, read by anyone */
-	struct { struct ctr_dir rx, tx; _Atomic int64_t last_rx; } ctr[2];
-};
-
-struct relay_thread {
-	/* main */
-	pthread_t tid;
-	bool started;
-	unsigned nsess;
-	struct relay_msg stop_msg;
-	/* shared, created by main before the thread starts */
-	struct relay_queue q;
-	int ep, tick_fd;
-	/* relay */
-	struct relay_session *list;
-	struct relay_sock *pending;  /* sockets that may still hold packets (see sock_ready) */
-	bool running;
-	int64_t now;
-	struct mmsghdr rx[RELAY_BATCH];
-	struct iovec rxiov[RELAY_BATCH];
-	struct sockaddr_storage rxname[RELAY_BATCH];
-	struct mmsghdr tx[2][RELAY_BATCH];
-	struct iovec txiov[2][RELAY_BATCH];
-	uint8_t buf[RELAY_BATCH][RELAY_BUF];
-};
 
 static struct {              /* main, except ev (shared) */
 	struct relay_thread *t[RELAY_MAX_THREADS];   /* owned */
@@ -169,51 +58,6 @@ int64_t relay_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static inline void ctr_add(_Atomic uint64_t *c, uint64_t v)
-{
-	/* one writer: a relaxed load and store, no locked instruction */
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + v, memory_order_relaxed);
-}
-
-static inline uint64_t ctr_get(const _Atomic uint64_t *c)
-{
-	return atomic_load_explicit((_Atomic uint64_t *)c, memory_order_relaxed);
-}
-
-/* a and b: a struct sockaddr_storage or a union raddr */
-static socklen_t addr_len(const void *p);
-
-static void addr_set(union raddr *d, const struct sockaddr_storage *src)
-{
-	socklen_t l = addr_len(src);
-	memset(d, 0, sizeof(*d));
-	memcpy(d, src, l);
-}
-
-static socklen_t addr_len(const void *p)
-{
-	const struct sockaddr *a = p;
-	return a->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-	     : a->sa_family == AF_INET  ? sizeof(struct sockaddr_in) : 0;
-}
-
-static bool addr_eq(const void *pa, const void *pb)
-{
-	const struct sockaddr *a = pa, *b = pb;
-	if (a->sa_family != b->sa_family)
-		return false;
-	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-	}
-	return false;
 }
 
 static void q_push(struct relay_queue *q, struct relay_msg *m)
@@ -254,7 +98,7 @@ static void xf_release(struct relay_xform *x)
 }
 
 /* Relay thread: hand an event to the main thread.  false on ENOMEM. */
-static bool ev_push(struct relay_session *s, const struct relay_event *ev)
+bool relay_ev_push(struct relay_session *s, const struct relay_event *ev)
 {
 	struct relay_msg *m = calloc(1, sizeof(*m));
 	if (!m)
@@ -264,201 +108,6 @@ static bool ev_push(struct relay_session *s, const struct relay_event *ev)
 	m->ev = *ev;
 	q_push(&R.ev, m);
 	return true;
-}
-
-/* ------------------------------------------------------------------ */
-/* The packet path (relay thread)                                       */
-
-static void latch(struct relay_session *s, int leg, int slot, const struct sockaddr_storage *src)
-{
-	struct leg_rt *L = &s->leg[leg];
-	struct relay_event ev = { .type = RELAY_EV_LATCHED, .leg = leg, .rtcp = slot == SLOT_RTCP };
-	L->latch_pending[slot] = false;
-	L->latched[slot] = true;
-	if (addr_eq(&L->remote[slot], src))
-		return;
-	addr_set(&L->remote[slot], src);
-	L->rlen[slot] = addr_len(src);
-	ev.addr = *src;
-	(void)ev_push(s, &ev);   /* best effort: only the main thread's view is stale */
-}
-
-/* Count a transform's failure in d; true if the packet goes on. */
-static bool xform_run(const struct relay_xform *x, struct ctr_dir *d, uint8_t *pkt, int *len)
-{
-	if (!x->fn)
-		return true;
-	int rc = x->fn(x->ctx, pkt, len, RELAY_BUF);
-	if (!rc && *len > 0 && *len <= RELAY_BUF)
-		return true;
-	ctr_add(rc == RELAY_XF_EAUTH ? &d->auth
-		: rc == RELAY_XF_EREPLAY || rc == RELAY_XF_EOLD ? &d->replay : &d->xform, 1);
-	return false;
-}
-
-static void send_batch(struct relay_thread *t, int fd, int os, int n, struct ctr_dir *tx)
-{
-	struct mmsghdr *m = t->tx[os];
-	int off = 0;
-	while (off < n) {
-		int r = sendmmsg(fd, m + off, (unsigned)(n - off), MSG_DONTWAIT);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
-				ctr_add(&tx->dropped, (uint64_t)(n - off));
-				return;
-			}
-			ctr_add(&tx->dropped, 1);   /* this one is refused; go on with the next */
-			off++;
-			continue;
-		}
-		uint64_t bytes = 0;
-		for (int j = off; j < off + r; j++)
-			bytes += m[j].msg_hdr.msg_iov->iov_len;
-		ctr_add(&tx->packets, (uint64_t)r);
-		ctr_add(&tx->bytes, bytes);
-		off += r;
-	}
-}
-
-static uint64_t seq_lost(const struct seq_track *q)
-{
-	uint64_t expected = (uint64_t)q->cycles + q->max_seq - q->base + 1;
-	return q->lost_before + (expected > q->received ? expected - q->received : 0);
-}
-
-/* pkt: an RTP packet (not RTCP) of at least 12 bytes, as received */
-static void seq_update(struct seq_track *q, struct ctr_dir *rx, const uint8_t *pkt)
-{
-	uint16_t seq = (uint16_t)(pkt[2] << 8 | pkt[3]);
-	uint32_t ssrc = (uint32_t)pkt[8] << 24 | (uint32_t)pkt[9] << 16 | (uint32_t)pkt[10] << 8 | pkt[11];
-	uint16_t delta = (uint16_t)(seq - q->max_seq);
-	/* a new SSRC, or a big jump (the sender restarted its sequence) */
-	bool restart = !q->init || ssrc != q->ssrc || (delta >= 3000 && delta < 65536 - 100);
-
-	if (restart) {
-		if (q->init)
-			q->lost_before = seq_lost(q);
-		q->init = true;
-		q->ssrc = ssrc;
-		q->base = seq;
-		q->max_seq = seq;
-		q->cycles = 0;
-		q->received = 0;
-	} else if (delta && delta < 3000) {
-		if (seq < q->max_seq)
-			q->cycles += 65536;
-		q->max_seq = seq;
-	}
-	/* else: a duplicate or a late packet, counted as received */
-	q->received++;
-	atomic_store_explicit(&rx->lost, seq_lost(q), memory_order_relaxed);
-}
-
-static int sock_batch(struct relay_thread *t, struct relay_sock *k)
-{
-	struct relay_session *s = k->s;
-	int li = k->leg, oi = !k->leg;
-	struct leg_rt *L = &s->leg[li], *O = &s->leg[oi];
-	struct ctr_dir *rx = &s->ctr[li].rx, *tx = &s->ctr[oi].tx;
-	int nout[2] = { 0, 0 };
-
-	for (int i = 0; i < RELAY_BATCH; i++)
-		t->rx[i].msg_hdr.msg_namelen = sizeof(t->rxname[i]);
-	int n = recvmmsg(k->fd, t->rx, RELAY_BATCH, MSG_DONTWAIT, NULL);
-	if (n <= 0)
-		return n < 0 && errno == EINTR ? RELAY_BATCH : 0;
-	for (int i = 0; i < n; i++) {
-		uint8_t *pkt = t->buf[i];
-		int len = (int)t->rx[i].msg_len;
-		const struct sockaddr_storage *src = &t->rxname[i];
-
-		if ((t->rx[i].msg_hdr.msg_flags & MSG_TRUNC) || len < 8) {
-			ctr_add(&rx->dropped, 1);
-			continue;
-		}
-		if (L->latch_pending[k->slot]) {
-			/* after a re-INVITE moved this leg, the peer's packets still
-			 * in flight from its old address are relayed but do not
-			 * latch: the first packet from anywhere else does */
-			if (!L->prev[k->slot].sa.sa_family || !addr_eq(&L->prev[k->slot], src))
-				latch(s, li, k->slot, src);
-		} else if (L->latched[k->slot] && !addr_eq(&L->remote[k->slot], src)) {
-			ctr_add(&rx->dropped, 1);   /* not the latched peer */
-			continue;
-		}
-		ctr_add(&rx->packets, 1);
-		ctr_add(&rx->bytes, (uint64_t)len);
-		atomic_store_explicit(&s->ctr[li].last_rx, t->now, memory_order_relaxed);
-
-		/* RFC 5761: on a muxed socket, payload types 64-95 with the marker are RTCP */
-		bool rtcp = k->slot == SLOT_RTCP || (L->mux && pkt[1] >= 192 && pkt[1] <= 223);
-		if (!rtcp && len >= 12)
-			seq_update(&L->seq, rx, pkt);
-		if (!xform_run(&L->xf[rtcp ? RELAY_XF_RTCP_IN : RELAY_XF_RTP_IN], rx, pkt, &len))
-			continue;
-		int os = rtcp && !O->mux ? SLOT_RTCP : SLOT_RTP;
-		if (O->no_send || !O->rlen[os]) {
-			ctr_add(&tx->dropped, 1);
-			continue;
-		}
-		if (!xform_run(&O->xf[rtcp ? RELAY_XF_RTCP_OUT : RELAY_XF_RTP_OUT], tx, pkt, &len))
-			continue;
-		struct mmsghdr *m = &t->tx[os][nout[os]++];
-		m->msg_hdr.msg_iov->iov_base = pkt;
-		m->msg_hdr.msg_iov->iov_len = (size_t)len;
-		m->msg_hdr.msg_name = &O->remote[os];
-		m->msg_hdr.msg_namelen = O->rlen[os];
-	}
-	for (int os = 0; os < 2; os++)
-		if (nout[os])
-			send_batch(t, O->sock[os].fd, os, nout[os], tx);
-	return n;
-}
-
-/* Sockets are edge-triggered: a socket is reported once when packets arrive,
- * so it is read until recvmmsg comes back short (the queue is empty).  To
- * keep one flooded socket from starving the others, at most RELAY_ROUNDS
- * batches are read per turn; a socket that still has packets goes on the
- * pending list and gets its next turn after the next epoll_wait (which then
- * does not block).  Edge triggering saves the second poll of every socket
- * that level triggering costs (once to report it, once to find it empty). */
-static void sock_ready(struct relay_thread *t, struct relay_sock *k)
-{
-	for (int r = 0; r < RELAY_ROUNDS; r++)
-		if (sock_batch(t, k) < RELAY_BATCH)
-			return;
-	if (!k->pending) {
-		k->pending = true;
-		k->pnext = t->pending;
-		t->pending = k;
-	}
-}
-
-static void pending_run(struct relay_thread *t)
-{
-	struct relay_sock *k = t->pending;
-	t->pending = NULL;
-	while (k) {
-		struct relay_sock *next = k->pnext;
-		k->pending = false;
-		k->pnext = NULL;
-		sock_ready(t, k);
-		k = next;
-	}
-}
-
-static void pending_forget(struct relay_thread *t, struct relay_session *s)
-{
-	for (struct relay_sock **pp = &t->pending; *pp;) {
-		if ((*pp)->s == s) {
-			(*pp)->pending = false;
-			*pp = (*pp)->pnext;
-		} else {
-			pp = &(*pp)->pnext;
-		}
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -491,14 +140,14 @@ static void session_attach(struct relay_thread *t, struct relay_session *s)
 			if (s->leg[l].sock[k].fd >= 0)
 				(void)epoll_ctl(t->ep, EPOLL_CTL_DEL, s->leg[l].sock[k].fd, NULL);
 	struct relay_event ev = { .type = RELAY_EV_ERROR, .err = rc };
-	(void)ev_push(s, &ev);
+	(void)relay_ev_push(s, &ev);
 }
 
 /* Let go of s: out of the epoll and the list, contexts released; then the
  * REMOVED event (the embedded node) goes to the main thread. */
 static void session_detach(struct relay_thread *t, struct relay_session *s)
 {
-	pending_forget(t, s);
+	relay_pending_forget(t, s);
 	for (int l = 0; l < 2; l++) {
 		for (int k = 0; k < 2; k++)
 			if (s->registered && s->leg[l].sock[k].fd >= 0)
@@ -597,7 +246,7 @@ static void inactivity_scan(struct relay_thread *t)
 		if (t->now - last < (int64_t)s->inactivity_s * 1000 || s->inact_reported == last)
 			continue;
 		struct relay_event ev = { .type = RELAY_EV_INACTIVE };
-		if (ev_push(s, &ev))
+		if (relay_ev_push(s, &ev))
 			s->inact_reported = last;
 	}
 }
@@ -625,9 +274,9 @@ static void *thread_main(void *arg)
 			else if (p == &t->tick_fd)
 				tick = true;
 			else
-				sock_ready(t, p);
+				relay_sock_ready(t, p);
 		}
-		pending_run(t);
+		relay_pending_run(t);
 		if (tick)
 			inactivity_scan(t);
 		if (cmds)
