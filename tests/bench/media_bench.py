@@ -317,9 +317,9 @@ def starved(r, intended_pps):
 def report(cases, results, probes, out):
     lines = []
     for pr in probes:
-        lines.append("libsrtp2 (Debian, NSS backend) cost of one protect or unprotect while N other contexts "
+        lines.append("libsrtp2 with %s: cost of one protect or unprotect while N other contexts "
                      "are alive in the process, %s: %s" % (
-                         pr["suite"], ", ".join("N=%d: %.1f us" % (n, us) for n, us in pr["points"])))
+                         pr.get("crypto", "?"), pr["suite"], ", ".join("N=%d: %.1f us" % (n, us) for n, us in pr["points"])))
     if probes:
         lines.append("(Tollgate holds 2 contexts per SRTP leg, one per direction shared by RTP and SRTCP: "
                      "1000 calls = 2000, 2000 bidirectional calls = 4000; rtpengine has its own SRTP code over OpenSSL)")
