@@ -113,50 +113,54 @@ const char *sip_param_get(const struct sip_param *params, size_t n, const char *
 
 /* ---- header names ---- */
 
+/* Names with their lengths, so that a lookup compares a length and a first
+ * letter before any string. */
+#define N(s, c, i) { s, sizeof(s) - 1, c, i }
 static const struct {
 	const char *name;
+	size_t len;
 	char compact;
 	enum sip__hid id;
 } names[] = {
-	{ "Via", 'v', H_VIA }, { "From", 'f', H_FROM }, { "To", 't', H_TO },
-	{ "Call-ID", 'i', H_CALL_ID }, { "CSeq", 0, H_CSEQ }, { "Contact", 'm', H_CONTACT },
-	{ "Max-Forwards", 0, H_MAX_FORWARDS }, { "Content-Type", 'c', H_CONTENT_TYPE },
-	{ "Content-Length", 'l', H_CONTENT_LENGTH }, { "Route", 0, H_ROUTE },
-	{ "Record-Route", 0, H_RECORD_ROUTE }, { "Expires", 0, H_EXPIRES },
-	{ "Supported", 'k', H_SUPPORTED }, { "Require", 0, H_REQUIRE },
-	{ "Proxy-Require", 0, H_PROXY_REQUIRE }, { "Date", 0, H_DATE },
-	{ "Content-Encoding", 'e', H_KNOWN }, { "Subject", 's', H_KNOWN },
-	{ "Event", 'o', H_KNOWN }, { "Allow-Events", 'u', H_KNOWN },
-	{ "Refer-To", 'r', H_KNOWN }, { "Referred-By", 'b', H_KNOWN },
-	{ "Session-Expires", 'x', H_KNOWN }, { "Identity", 'y', H_KNOWN },
-	{ "Reject-Contact", 'j', H_KNOWN }, { "Request-Disposition", 'd', H_KNOWN },
-	{ "Accept-Contact", 'a', H_KNOWN }, { "Accept", 0, H_KNOWN },
-	{ "Accept-Encoding", 0, H_KNOWN }, { "Accept-Language", 0, H_KNOWN },
-	{ "Alert-Info", 0, H_KNOWN }, { "Allow", 0, H_KNOWN },
-	{ "Authentication-Info", 0, H_KNOWN }, { "Authorization", 0, H_KNOWN },
-	{ "Call-Info", 0, H_KNOWN }, { "Content-Disposition", 0, H_KNOWN },
-	{ "Content-Language", 0, H_KNOWN }, { "Diversion", 0, H_KNOWN },
-	{ "Error-Info", 0, H_KNOWN }, { "History-Info", 0, H_KNOWN },
-	{ "In-Reply-To", 0, H_KNOWN }, { "Min-Expires", 0, H_KNOWN }, { "Min-SE", 0, H_KNOWN },
-	{ "MIME-Version", 0, H_KNOWN }, { "Organization", 0, H_KNOWN },
-	{ "P-Asserted-Identity", 0, H_KNOWN }, { "P-Preferred-Identity", 0, H_KNOWN },
-	{ "Path", 0, H_KNOWN }, { "Priority", 0, H_KNOWN }, { "Privacy", 0, H_KNOWN },
-	{ "Proxy-Authenticate", 0, H_KNOWN }, { "Proxy-Authorization", 0, H_KNOWN },
-	{ "RAck", 0, H_KNOWN }, { "Reason", 0, H_KNOWN }, { "Replaces", 0, H_KNOWN },
-	{ "Reply-To", 0, H_KNOWN }, { "Retry-After", 0, H_KNOWN }, { "RSeq", 0, H_KNOWN },
-	{ "Server", 0, H_KNOWN }, { "Service-Route", 0, H_KNOWN },
-	{ "Subscription-State", 0, H_KNOWN }, { "Timestamp", 0, H_KNOWN },
-	{ "Unsupported", 0, H_KNOWN }, { "User-Agent", 0, H_KNOWN }, { "Warning", 0, H_KNOWN },
-	{ "WWW-Authenticate", 0, H_KNOWN },
+	N("Via", 'v', H_VIA), N("From", 'f', H_FROM), N("To", 't', H_TO),
+	N("Call-ID", 'i', H_CALL_ID), N("CSeq", 0, H_CSEQ), N("Contact", 'm', H_CONTACT),
+	N("Max-Forwards", 0, H_MAX_FORWARDS), N("Content-Type", 'c', H_CONTENT_TYPE),
+	N("Content-Length", 'l', H_CONTENT_LENGTH), N("Route", 0, H_ROUTE),
+	N("Record-Route", 0, H_RECORD_ROUTE), N("Expires", 0, H_EXPIRES),
+	N("Supported", 'k', H_SUPPORTED), N("Require", 0, H_REQUIRE),
+	N("Proxy-Require", 0, H_PROXY_REQUIRE), N("Date", 0, H_DATE),
+	N("Content-Encoding", 'e', H_KNOWN), N("Subject", 's', H_KNOWN), N("Event", 'o', H_KNOWN),
+	N("Allow-Events", 'u', H_KNOWN), N("Refer-To", 'r', H_KNOWN), N("Referred-By", 'b', H_KNOWN),
+	N("Session-Expires", 'x', H_KNOWN), N("Identity", 'y', H_KNOWN),
+	N("Reject-Contact", 'j', H_KNOWN), N("Request-Disposition", 'd', H_KNOWN),
+	N("Accept-Contact", 'a', H_KNOWN), N("Accept", 0, H_KNOWN), N("Accept-Encoding", 0, H_KNOWN),
+	N("Accept-Language", 0, H_KNOWN), N("Alert-Info", 0, H_KNOWN), N("Allow", 0, H_KNOWN),
+	N("Authentication-Info", 0, H_KNOWN), N("Authorization", 0, H_KNOWN),
+	N("Call-Info", 0, H_KNOWN), N("Content-Disposition", 0, H_KNOWN),
+	N("Content-Language", 0, H_KNOWN), N("Diversion", 0, H_KNOWN), N("Error-Info", 0, H_KNOWN),
+	N("History-Info", 0, H_KNOWN), N("In-Reply-To", 0, H_KNOWN), N("Min-Expires", 0, H_KNOWN),
+	N("Min-SE", 0, H_KNOWN), N("MIME-Version", 0, H_KNOWN), N("Organization", 0, H_KNOWN),
+	N("P-Asserted-Identity", 0, H_KNOWN), N("P-Preferred-Identity", 0, H_KNOWN),
+	N("Path", 0, H_KNOWN), N("Priority", 0, H_KNOWN), N("Privacy", 0, H_KNOWN),
+	N("Proxy-Authenticate", 0, H_KNOWN), N("Proxy-Authorization", 0, H_KNOWN),
+	N("RAck", 0, H_KNOWN), N("Reason", 0, H_KNOWN), N("Replaces", 0, H_KNOWN),
+	N("Reply-To", 0, H_KNOWN), N("Retry-After", 0, H_KNOWN), N("RSeq", 0, H_KNOWN),
+	N("Server", 0, H_KNOWN), N("Service-Route", 0, H_KNOWN), N("Subscription-State", 0, H_KNOWN),
+	N("Timestamp", 0, H_KNOWN), N("Unsupported", 0, H_KNOWN), N("User-Agent", 0, H_KNOWN),
+	N("Warning", 0, H_KNOWN), N("WWW-Authenticate", 0, H_KNOWN),
 };
+#undef N
 
 const char *sip__canon_name(const char *name, size_t len, enum sip__hid *id)
 {
 	*id = H_OTHER;
+	if (len == 0)
+		return NULL;
+	unsigned char first = (unsigned char)(name[0] | 0x20);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((len == 1 && names[i].compact &&
-		     (name[0] | 0x20) == names[i].compact) ||
-		    sip__strncaseeq(name, len, names[i].name)) {
+		if ((len == 1 && names[i].compact && first == names[i].compact) ||
+		    (len == names[i].len && first == (unsigned char)(names[i].name[0] | 0x20) &&
+		     strncasecmp(name, names[i].name, len) == 0)) {
 			*id = names[i].id;
 			return names[i].name;
 		}

@@ -37,31 +37,73 @@ static void tok_list_free(struct sip_token_list *l)
 	l->n = 0;
 }
 
+/* Release the view of one header identity and mark it absent. */
+static void view_clear(struct sip_msg *m, enum sip__hid id)
+{
+	switch (id) {
+	case H_VIA:
+		for (size_t i = 0; i < m->nvia; i++)
+			via_clear(&m->via[i]);
+		free(m->via);
+		m->via = NULL;
+		m->nvia = 0;
+		break;
+	case H_FROM:
+		sip_nameaddr_free(m->from);
+		m->from = NULL;
+		break;
+	case H_TO:
+		sip_nameaddr_free(m->to);
+		m->to = NULL;
+		break;
+	case H_CALL_ID:
+		m->call_id = NULL;
+		break;
+	case H_CSEQ:
+		m->cseq = 0;
+		m->cseq_method = SIP_METHOD_UNKNOWN;
+		m->cseq_method_name = NULL;
+		break;
+	case H_CONTACT:
+		na_list_free(&m->contact);
+		m->contact_star = false;
+		break;
+	case H_ROUTE:
+		na_list_free(&m->route);
+		break;
+	case H_RECORD_ROUTE:
+		na_list_free(&m->record_route);
+		break;
+	case H_MAX_FORWARDS:
+		m->max_forwards = -1;
+		break;
+	case H_EXPIRES:
+		m->expires = -1;
+		break;
+	case H_CONTENT_TYPE:
+		m->content_type = NULL;
+		break;
+	case H_CONTENT_LENGTH:
+		m->content_length = -1;
+		break;
+	case H_SUPPORTED:
+		tok_list_free(&m->supported);
+		break;
+	case H_REQUIRE:
+		tok_list_free(&m->require);
+		break;
+	case H_PROXY_REQUIRE:
+		tok_list_free(&m->proxy_require);
+		break;
+	default:
+		break;
+	}
+}
+
 void sip__views_free(struct sip_msg *m)
 {
-	for (size_t i = 0; i < m->nvia; i++)
-		via_clear(&m->via[i]);
-	free(m->via);
-	m->via = NULL;
-	m->nvia = 0;
-	sip_nameaddr_free(m->from);
-	sip_nameaddr_free(m->to);
-	m->from = m->to = NULL;
-	m->call_id = NULL;
-	m->cseq = 0;
-	m->cseq_method = SIP_METHOD_UNKNOWN;
-	m->cseq_method_name = NULL;
-	na_list_free(&m->contact);
-	m->contact_star = false;
-	na_list_free(&m->route);
-	na_list_free(&m->record_route);
-	m->max_forwards = -1;
-	m->expires = -1;
-	m->content_type = NULL;
-	m->content_length = -1;
-	tok_list_free(&m->supported);
-	tok_list_free(&m->require);
-	tok_list_free(&m->proxy_require);
+	for (int id = H_OTHER; id < H_KNOWN; id++)
+		view_clear(m, (enum sip__hid)id);
 }
 
 /* sent-protocol LWS sent-by *( SEMI via-params ), from s[*pos]. */
@@ -371,6 +413,19 @@ int sip__views_build(struct sip_msg *m, bool strict, char *err, size_t errsz)
 		else
 			sip__err(err, errsz, "malformed %s header", h->name);
 		return -EINVAL;
+	}
+	return 0;
+}
+
+int sip__view_rebuild(struct sip_msg *m, enum sip__hid id)
+{
+	if (id == H_OTHER || id >= H_DATE)
+		return 0; /* no view */
+	view_clear(m, id);
+	for (size_t k = 0; k < m->nhdrs; k++) {
+		const struct sip_hdr *h = &m->hdrs[k];
+		if (sip__hid(h->name) == id && view_one(m, h, id) == -ENOMEM)
+			return -ENOMEM;
 	}
 	return 0;
 }

@@ -131,6 +131,13 @@ static const char *canon(const char *name)
 	return c ? c : name;
 }
 
+static enum sip__hid name_id(const char *name)
+{
+	enum sip__hid id;
+	sip__canon_name(name, strlen(name), &id);
+	return id;
+}
+
 /* Index in hdrs[] of the idx-th field called name, or -1. */
 static long find(const struct sip_msg *m, const char *name, size_t idx)
 {
@@ -164,9 +171,9 @@ static bool single(enum sip__hid id)
 	       id == H_EXPIRES;
 }
 
-/* Check name and value; *cname gets the name to store. */
+/* Check name and value; *cname gets the name to store, *idp its identity. */
 static int check(const struct sip_msg *m, const char *name, const char *value, bool adding,
-		 const char **cname)
+		 const char **cname, enum sip__hid *idp)
 {
 	size_t nlen = strlen(name), vlen = strlen(value);
 	enum sip__hid id;
@@ -179,6 +186,7 @@ static int check(const struct sip_msg *m, const char *name, const char *value, b
 	*cname = sip__canon_name(name, nlen, &id);
 	if (!*cname)
 		*cname = name;
+	*idp = id;
 	if (adding && m->nhdrs >= SIP_MAX_HEADERS)
 		return -E2BIG;
 	if (adding && single(id) && sip_msg_hdr_count(m, name) > 0)
@@ -189,8 +197,9 @@ static int check(const struct sip_msg *m, const char *name, const char *value, b
 int sip_msg_hdr_insert(struct sip_msg *m, size_t pos, const char *name, const char *value)
 {
 	const char *cname;
+	enum sip__hid id;
 	struct sip_hdr h;
-	int rc = check(m, name, value, true, &cname);
+	int rc = check(m, name, value, true, &cname, &id);
 
 	if (rc)
 		return rc;
@@ -211,7 +220,7 @@ int sip_msg_hdr_insert(struct sip_msg *m, size_t pos, const char *name, const ch
 	memmove(&nh[pos + 1], &nh[pos], (m->nhdrs - pos) * sizeof(*nh));
 	nh[pos] = h;
 	m->nhdrs++;
-	return sip__views_build(m, false, NULL, 0);
+	return sip__view_rebuild(m, id);
 }
 
 int sip_msg_hdr_add(struct sip_msg *m, const char *name, const char *value)
@@ -243,12 +252,13 @@ int sip_msg_hdr_addf(struct sip_msg *m, const char *name, const char *fmt, ...)
 int sip_msg_hdr_replace(struct sip_msg *m, const char *name, size_t idx, const char *value)
 {
 	const char *cname;
+	enum sip__hid id;
 	long i = find(m, name, idx);
 	int rc;
 
 	if (i < 0)
 		return -ENOENT;
-	rc = check(m, name, value, false, &cname);
+	rc = check(m, name, value, false, &cname, &id);
 	if (rc)
 		return rc;
 	char *v = strdup(value);
@@ -257,7 +267,7 @@ int sip_msg_hdr_replace(struct sip_msg *m, const char *name, size_t idx, const c
 	free(m->hdrs[i].value);
 	m->hdrs[i].value = v;
 	m->hdrs[i].value_len = strlen(v);
-	return sip__views_build(m, false, NULL, 0);
+	return sip__view_rebuild(m, id);
 }
 
 static void drop(struct sip_msg *m, size_t i)
@@ -274,7 +284,7 @@ int sip_msg_hdr_remove(struct sip_msg *m, const char *name, size_t idx)
 	if (i < 0)
 		return -ENOENT;
 	drop(m, (size_t)i);
-	return sip__views_build(m, false, NULL, 0);
+	return sip__view_rebuild(m, name_id(name));
 }
 
 int sip_msg_hdr_remove_all(struct sip_msg *m, const char *name)
@@ -282,13 +292,14 @@ int sip_msg_hdr_remove_all(struct sip_msg *m, const char *name)
 	long i;
 	while ((i = find(m, name, 0)) >= 0)
 		drop(m, (size_t)i);
-	return sip__views_build(m, false, NULL, 0);
+	return sip__view_rebuild(m, name_id(name));
 }
 
 int sip_msg_hdr_set(struct sip_msg *m, const char *name, const char *value)
 {
 	const char *cname;
-	int rc = check(m, name, value, false, &cname);
+	enum sip__hid id;
+	int rc = check(m, name, value, false, &cname, &id);
 
 	if (rc)
 		return rc;
@@ -297,7 +308,7 @@ int sip_msg_hdr_set(struct sip_msg *m, const char *name, const char *value)
 		long i;
 		while (!rc && (i = find(m, name, 1)) >= 0)
 			drop(m, (size_t)i);
-		return rc ? rc : sip__views_build(m, false, NULL, 0);
+		return rc ? rc : sip__view_rebuild(m, id);
 	}
 	return sip_msg_hdr_add(m, name, value);
 }
@@ -309,7 +320,7 @@ int sip_msg_set_body(struct sip_msg *m, const void *body, size_t len, const char
 
 	if (len > SIP_MSG_MAX)
 		return -EINVAL;
-	if (content_type && (rc = check(m, "Content-Type", content_type, false, &(const char *){0})))
+	if (content_type && (rc = check(m, "Content-Type", content_type, false, &(const char *){0}, &(enum sip__hid){0})))
 		return rc;
 	if (len && !(b = sip__strndup(body, len)))
 		return -ENOMEM;

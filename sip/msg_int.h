@@ -90,6 +90,11 @@ enum sip__hid sip__hid(const char *name);
  * otherwise headers that do not parse are left out of the views. */
 int sip__views_build(struct sip_msg *m, bool strict, char *err, size_t errsz);
 void sip__views_free(struct sip_msg *m);
+/* Rebuild only the view of header identity id, after fields of that name were
+ * added, changed or removed: the same views as sip__views_build(m, false ..),
+ * since each view is made from the fields of its own name alone.  H_OTHER,
+ * H_KNOWN and H_DATE have no view (nothing to do).  0 or -ENOMEM. */
+int sip__view_rebuild(struct sip_msg *m, enum sip__hid id);
 /* Check one value for a header with a view: 0 or -EINVAL. */
 int sip__hdr_validate(enum sip__hid id, const char *value, size_t len);
 /* Is s[0..len) an absoluteURI of a scheme other than sip/sips/tel? */

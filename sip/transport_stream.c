@@ -26,6 +26,7 @@ struct sip_conn {           /* owned by T.conns */
 	bool outbound;
 	enum conn_state state;
 	int fd;
+	uint32_t ev;                /* events the loop watches fd for */
 	struct sockaddr_storage remote, local;
 	struct buf in, out;
 	struct tls_conn *tls;       /* owned (it holds a reference on policy) */
@@ -154,7 +155,8 @@ static void conn_watch(struct sip_conn *c)
 	uint32_t ev = EPOLLIN;
 	if (c->state == C_CONNECTING || c->out.len || (c->tls && tls_session_want(c->tls) == TLS_WANT_WRITE))
 		ev |= EPOLLOUT;
-	loop_mod(c->fd, ev);
+	if (ev != c->ev && loop_mod(c->fd, ev) == 0)
+		c->ev = ev;
 }
 
 static void note_queue(struct sip_conn *c)
@@ -404,6 +406,7 @@ void sip_stream_accept_cb(void *arg, uint32_t events)
 			conn_close(c, -ENOMEM, "cannot watch");
 			continue;
 		}
+		c->ev = EPOLLIN;
 	}
 	reap();
 }
@@ -473,6 +476,7 @@ int sip_stream_send(const struct sip_dest *dst, const char *data, size_t len,
 			reap();
 			return -ENOMEM;
 		}
+		c->ev = EPOLLIN | EPOLLOUT;
 	}
 	if (c->state != C_ESTABLISHED && fail) {
 		struct pending_fail *v = realloc(c->pf, sizeof(*v) * (size_t)(c->npf + 1));
