@@ -268,7 +268,8 @@ static int parse(const char *data, size_t len, struct sip_msg **out, char *err, 
 	int rc = -EINVAL;
 
 	*out = NULL;
-	sip__err(err, errsz, "%s", "");
+	if (err && errsz)
+		err[0] = '\0';
 	if (len > SIP_MSG_MAX) {
 		sip__err(err, errsz, "message larger than 64 KiB");
 		return -EINVAL;

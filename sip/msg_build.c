@@ -82,23 +82,44 @@ const char *sip_reason_phrase(int code)
 
 /* ---- random identifiers ---- */
 
-static int random_alnum(char *out, size_t n)
-{
-	static const char set[] =
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	unsigned char r[64];
-	size_t o = 0;
+/* Random bytes from getrandom(), drawn 512 at a time: a call needs about six
+ * identifiers (tags, branches, a Call-ID), and one system call each cost more
+ * than making them.  Per thread; the bytes are used once and then wiped. */
+static _Thread_local struct {
+	unsigned char b[512];
+	size_t pos, len;
+} rnd_pool;
 
-	while (o < n) {
-		ssize_t got = getrandom(r, sizeof(r), 0);
+static int random_byte(unsigned char *out)
+{
+	while (rnd_pool.pos >= rnd_pool.len) {
+		ssize_t got = getrandom(rnd_pool.b, sizeof(rnd_pool.b), 0);
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		for (ssize_t i = 0; i < got && o < n; i++)
-			if (r[i] < 248) /* 248 = 4 * 62: no bias */
-				out[o++] = set[r[i] % 62];
+		rnd_pool.pos = 0;
+		rnd_pool.len = (size_t)got;
+	}
+	*out = rnd_pool.b[rnd_pool.pos];
+	rnd_pool.b[rnd_pool.pos++] = 0;
+	return 0;
+}
+
+static int random_alnum(char *out, size_t n)
+{
+	static const char set[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t o = 0;
+
+	while (o < n) {
+		unsigned char r = 0;
+		int rc = random_byte(&r);
+		if (rc)
+			return rc;
+		if (r < 248) /* 248 = 4 * 62: no bias */
+			out[o++] = set[r % 62];
 	}
 	out[n] = '\0';
 	return 0;
