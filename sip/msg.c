@@ -21,10 +21,21 @@ struct sip_msg *sip__msg_alloc(void)
 	return m;
 }
 
+struct sip_msg *sip_msg_ref(const struct sip_msg *m)
+{
+	struct sip_msg *w = (struct sip_msg *)m; /* only the count changes */
+	w->refs++;
+	return w;
+}
+
 void sip_msg_free(struct sip_msg *m)
 {
 	if (!m)
 		return;
+	if (m->refs) {
+		m->refs--;
+		return;
+	}
 	sip__views_free(m);
 	for (size_t i = 0; i < m->nhdrs; i++) {
 		free(m->hdrs[i].name);

@@ -168,6 +168,8 @@ struct sip_msg {
 	/* body: heap copy, NUL-terminated for convenience, may contain NULs */
 	char *body;                 /* NULL when empty */
 	size_t body_len;
+
+	unsigned refs;              /* owners besides the first (sip_msg_ref) */
 };
 
 /* Parse one whole message.  0 and *out; -EINVAL with err (when errsz > 0);
@@ -179,7 +181,14 @@ int sip_msg_parse(const char *data, size_t len, struct sip_msg **out, char *err,
 int sip_msg_parse_partial(const char *data, size_t len, struct sip_msg **out, char *err,
 			  size_t errsz);
 
+/* Release one owner's hold; the last one frees the message. */
 void sip_msg_free(struct sip_msg *m);
+
+/* One more owner for m (a received request kept by its server transaction and
+ * by its call, instead of a deep copy each): every owner calls sip_msg_free().
+ * A message with more than one owner must not be changed: take a copy with
+ * sip_msg_dup() to edit it.  Not thread-safe (the loop thread's messages). */
+struct sip_msg *sip_msg_ref(const struct sip_msg *m);
 
 /* Deep copy (the malformed flag included).  0, -ENOMEM. */
 int sip_msg_dup(struct sip_msg **out, const struct sip_msg *m);

@@ -306,8 +306,11 @@ static void conn_io(void *arg, uint32_t events)
 			return;
 		}
 	}
-	if (c->state == C_ESTABLISHED && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
-		for (int i = 0; i < 16; i++) {
+	/* bytes the TLS session read ahead do not make the fd readable again:
+	 * read until they are gone */
+	if (c->state == C_ESTABLISHED &&
+	    ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || (c->tls && tls_session_buffered(c->tls)))) {
+		for (int i = 0; i < 16 || (c->tls && tls_session_buffered(c->tls)); i++) {
 			char tmp[16384];
 			ssize_t r;
 			if (c->tls)
@@ -332,7 +335,7 @@ static void conn_io(void *arg, uint32_t events)
 				reap();
 				return;
 			}
-			if (!c->tls && (size_t)r < sizeof(tmp))
+			if (c->tls ? !tls_session_more(c->tls) : (size_t)r < sizeof(tmp))
 				break;
 		}
 	}

@@ -534,11 +534,7 @@ int sip_txn_server_new(const struct sip_msg *req, const struct sip_src *src, str
 	tmr_init(&t->t_retx);
 	tmr_init(&t->t_timeout);
 	tmr_init(&t->t_end);
-	int rc = sip_msg_dup(&t->req, req);
-	if (rc) {
-		free(t);
-		return rc;
-	}
+	t->req = sip_msg_ref(req); /* read only: responses are built from it */
 	t->server = true;
 	t->invite = req->method == SIP_METHOD_INVITE;
 	t->state = t->invite ? TS_PROCEEDING : TS_TRYING;
