@@ -417,6 +417,16 @@ int sip__views_build(struct sip_msg *m, bool strict, char *err, size_t errsz)
 	return 0;
 }
 
+int sip__view_first(struct sip_msg *m, const struct sip_hdr *h, enum sip__hid id)
+{
+	int rc = view_one(m, h, id);
+	if (rc) {
+		view_clear(m, id);
+		return rc == -ENOMEM ? rc : -EINVAL;
+	}
+	return 0;
+}
+
 int sip__view_rebuild(struct sip_msg *m, enum sip__hid id)
 {
 	if (id == H_OTHER || id >= H_DATE)

@@ -453,6 +453,13 @@ int sip_msg_print(const struct sip_msg *m, struct buf *out)
 	bool cl_done = false;
 	int rc;
 
+	/* one allocation for the whole message, in the usual case */
+	size_t est = 64 + m->body_len + (m->ruri_text ? strlen(m->ruri_text) : 0) +
+		     (m->reason ? strlen(m->reason) : 0) + (m->method_name ? strlen(m->method_name) : 0);
+	for (size_t i = 0; i < m->nhdrs; i++)
+		est += strlen(m->hdrs[i].name) + m->hdrs[i].value_len + 4;
+	if ((rc = buf_reserve(out, est)))
+		return rc;
 	if (m->request)
 		rc = buf_printf(out, "%s %s SIP/2.0\r\n", m->method_name, m->ruri_text);
 	else
@@ -465,7 +472,9 @@ int sip_msg_print(const struct sip_msg *m, struct buf *out)
 			cl_done = true;
 			continue;
 		}
-		rc = buf_printf(out, "%s: ", h->name);
+		rc = buf_append(out, h->name, strlen(h->name));
+		if (!rc)
+			rc = buf_append(out, ": ", 2);
 		if (!rc)
 			rc = buf_append(out, h->value, h->value_len);
 		if (!rc)

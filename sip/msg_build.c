@@ -192,9 +192,10 @@ static bool single(enum sip__hid id)
 	       id == H_EXPIRES;
 }
 
-/* Check name and value; *cname gets the name to store, *idp its identity. */
-static int check(const struct sip_msg *m, const char *name, const char *value, bool adding,
-		 const char **cname, enum sip__hid *idp)
+/* Check name and value (the value only when validate); *cname gets the name
+ * to store, *idp its identity. */
+static int check_v(const struct sip_msg *m, const char *name, const char *value, bool adding,
+		   const char **cname, enum sip__hid *idp, bool validate)
 {
 	size_t nlen = strlen(name), vlen = strlen(value);
 	enum sip__hid id;
@@ -212,7 +213,28 @@ static int check(const struct sip_msg *m, const char *name, const char *value, b
 		return -E2BIG;
 	if (adding && single(id) && sip_msg_hdr_count(m, name) > 0)
 		return -EINVAL;
-	return id == H_OTHER || id == H_KNOWN ? 0 : sip__hdr_validate(id, value, vlen);
+	return !validate || id == H_OTHER || id == H_KNOWN ? 0 : sip__hdr_validate(id, value, vlen);
+}
+
+static int check(const struct sip_msg *m, const char *name, const char *value, bool adding,
+		 const char **cname, enum sip__hid *idp)
+{
+	return check_v(m, name, value, adding, cname, idp, true);
+}
+
+/* A header with a view (not Date) that m does not have yet: its value is
+ * validated by building its view once, not parsed twice. */
+static bool first_of_view(const struct sip_msg *m, const char *cname, enum sip__hid id)
+{
+	return id != H_OTHER && id != H_KNOWN && id != H_DATE && sip_msg_hdr_count(m, cname) == 0;
+}
+
+static void drop(struct sip_msg *m, size_t i)
+{
+	free(m->hdrs[i].name);
+	free(m->hdrs[i].value);
+	memmove(&m->hdrs[i], &m->hdrs[i + 1], (m->nhdrs - i - 1) * sizeof(m->hdrs[0]));
+	m->nhdrs--;
 }
 
 int sip_msg_hdr_insert(struct sip_msg *m, size_t pos, const char *name, const char *value)
@@ -220,9 +242,13 @@ int sip_msg_hdr_insert(struct sip_msg *m, size_t pos, const char *name, const ch
 	const char *cname;
 	enum sip__hid id;
 	struct sip_hdr h;
-	int rc = check(m, name, value, true, &cname, &id);
+	int rc = check_v(m, name, value, true, &cname, &id, false);
 
 	if (rc)
+		return rc;
+	bool first = first_of_view(m, cname, id);
+	if (!first && id != H_OTHER && id != H_KNOWN &&
+	    (rc = sip__hdr_validate(id, value, strlen(value))))
 		return rc;
 	if (pos > m->nhdrs)
 		pos = m->nhdrs;
@@ -241,7 +267,11 @@ int sip_msg_hdr_insert(struct sip_msg *m, size_t pos, const char *name, const ch
 	memmove(&nh[pos + 1], &nh[pos], (m->nhdrs - pos) * sizeof(*nh));
 	nh[pos] = h;
 	m->nhdrs++;
-	return sip__view_rebuild(m, id);
+	if (first && (rc = sip__view_first(m, &nh[pos], id))) {
+		drop(m, pos);
+		return rc;
+	}
+	return first ? 0 : sip__view_rebuild(m, id);
 }
 
 int sip_msg_hdr_add(struct sip_msg *m, const char *name, const char *value)
@@ -289,14 +319,6 @@ int sip_msg_hdr_replace(struct sip_msg *m, const char *name, size_t idx, const c
 	m->hdrs[i].value = v;
 	m->hdrs[i].value_len = strlen(v);
 	return sip__view_rebuild(m, id);
-}
-
-static void drop(struct sip_msg *m, size_t i)
-{
-	free(m->hdrs[i].name);
-	free(m->hdrs[i].value);
-	memmove(&m->hdrs[i], &m->hdrs[i + 1], (m->nhdrs - i - 1) * sizeof(m->hdrs[0]));
-	m->nhdrs--;
 }
 
 int sip_msg_hdr_remove(struct sip_msg *m, const char *name, size_t idx)

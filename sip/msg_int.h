@@ -95,6 +95,10 @@ void sip__views_free(struct sip_msg *m);
  * since each view is made from the fields of its own name alone.  H_OTHER,
  * H_KNOWN and H_DATE have no view (nothing to do).  0 or -ENOMEM. */
 int sip__view_rebuild(struct sip_msg *m, enum sip__hid id);
+/* The view of h, the only field of identity id in m (so the view is absent
+ * until now): validates and builds it in one parse.  0; -EINVAL or -ENOMEM
+ * with the view of id left absent. */
+int sip__view_first(struct sip_msg *m, const struct sip_hdr *h, enum sip__hid id);
 /* Check one value for a header with a view: 0 or -EINVAL. */
 int sip__hdr_validate(enum sip__hid id, const char *value, size_t len);
 /* Is s[0..len) an absoluteURI of a scheme other than sip/sips/tel? */

@@ -17,6 +17,7 @@
 #include "sip/b2bua.h"
 #include "sip/keepalive.h"
 #include "sip/route.h"
+#include "sip/srcaddr.h"
 #include "sip/tls.h"
 #include "sip/transport.h"
 #include "sip/txn.h"
@@ -415,6 +416,7 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 	R.cfg = c;
 	for (int i = 0; i < R.npol; i++)
 		R.pol[i].checked_ms = 0; /* a commit compares every fingerprint again */
+	sip_srcaddr_flush(); /* listeners and addresses may have changed */
 	struct tls_policy *srv = NULL;
 	R.server_err[0] = '\0';
 	if (c->sipua.def_tls_profile[0]) {
