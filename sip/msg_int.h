@@ -25,15 +25,17 @@ static inline bool sip__hex(unsigned char c)
 	return sip__digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 static inline bool sip__ws(unsigned char c) { return c == ' ' || c == '\t'; }
+/* Bit 1: token character, bit 2: unreserved (hdr.c). */
+extern const unsigned char sip__cclass[256];
 /* token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
 static inline bool sip__tokenc(unsigned char c)
 {
-	return sip__alnum(c) || (c && strchr("-.!%*_+`'~", c) != NULL);
+	return sip__cclass[c] & 1;
 }
-/* unreserved = alphanum / mark */
+/* unreserved = alphanum / mark ("-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")") */
 static inline bool sip__unreserved(unsigned char c)
 {
-	return sip__alnum(c) || (c && strchr("-_.!~*'()", c) != NULL);
+	return sip__cclass[c] & 2;
 }
 
 /* Skip SP/HTAB from *pos (bounded by len). */
@@ -49,8 +51,13 @@ void sip__err(char *err, size_t errsz, const char *fmt, ...) __attribute__((form
 /* Parse decimal digits s[0..len) into *out (no sign, no overflow above max). */
 int sip__parse_ulong(const char *s, size_t len, unsigned long max, unsigned long *out);
 
-/* Parameter arrays. */
+/* Parameter arrays.  Each parameter is one heap block, its name then its
+ * value (value points into it, NULL when absent): free(name) releases both.
+ * An array grows to powers of two and is only ever grown by params_add. */
 void sip__params_free(struct sip_param *p, size_t n);
+/* Fill *p with a new block for name[0..nlen) and value[0..vlen).  0, -ENOMEM. */
+int sip__param_make(struct sip_param *p, const char *name, size_t nlen, const char *value, size_t vlen,
+		    bool has_value);
 int sip__params_add(struct sip_param **p, size_t *n, const char *name, size_t nlen,
 		    const char *value, size_t vlen, bool has_value);
 int sip__params_dup(struct sip_param **out, size_t *nout, const struct sip_param *p, size_t n);
@@ -85,6 +92,9 @@ enum sip__hid {
 /* Canonical long name for name[0..len) (compact or any case), or NULL if unknown. */
 const char *sip__canon_name(const char *name, size_t len, enum sip__hid *id);
 enum sip__hid sip__hid(const char *name);
+/* The lookup tables of sip__canon_name agree with its list of names: 0, else -1
+ * (for the unit tests, after an edit of the list). */
+int sip__names_check(void);
 
 /* Views (hdr.c).  strict: the first bad header is an error (with err);
  * otherwise headers that do not parse are left out of the views. */

@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "sip/msg.h"
+#include "sip/msg_int.h"
 
 static char errbuf[256];
 
@@ -1122,6 +1123,20 @@ static void test_ref(void **state)
 
 static void test_names(void **state)
 {
+	assert_int_equal(sip__names_check(), 0);
+	enum sip__hid id;
+	assert_string_equal(sip__canon_name("RECORD-route", 12, &id), "Record-Route");
+	assert_int_equal(id, H_RECORD_ROUTE);
+	assert_string_equal(sip__canon_name("L", 1, &id), "Content-Length");
+	assert_null(sip__canon_name("X-Route", 7, &id));
+	assert_int_equal(id, H_OTHER);
+	assert_null(sip__canon_name("g", 1, &id));
+	assert_null(sip__canon_name("-", 1, &id));
+	assert_int_equal(sip__tokenc('~'), 1);
+	assert_int_equal(sip__tokenc('('), 0);
+	assert_int_equal(sip__unreserved('('), 1);
+	assert_int_equal(sip__unreserved('%'), 0);
+	assert_int_equal(sip__tokenc(0xe9), 0);
 	assert_string_equal(sip_method_name(SIP_METHOD_SUBSCRIBE), "SUBSCRIBE");
 	assert_int_equal(sip_method_from_str("PRACK"), SIP_METHOD_PRACK);
 	assert_int_equal(sip_method_from_str("invite"), SIP_METHOD_UNKNOWN);

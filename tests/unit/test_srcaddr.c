@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "sip/srcaddr.h"
+#include "sip/transport.h"
 
 static uint64_t fake_now = 1000;
 static int probe_calls;
@@ -200,6 +201,26 @@ static void test_kernel(void **state)
 	assert_string_equal(str(&s, b, sizeof(b)), "127.0.0.1");
 }
 
+/* The text of addresses (sip/transport.c formats IPv4 without printf). */
+static void test_addr_text(void **state)
+{
+	char b[64];
+	struct sockaddr_storage a = v4("10.1.2.3", 5060);
+	assert_string_equal(sip_addr_str(&a, b, sizeof(b)), "10.1.2.3:5060");
+	assert_string_equal(sip_addr_host(&a, b, sizeof(b)), "10.1.2.3");
+	a = v4("0.0.0.0", 0);
+	assert_string_equal(sip_addr_str(&a, b, sizeof(b)), "0.0.0.0:0");
+	a = v4("255.255.255.255", 65535);
+	assert_string_equal(sip_addr_str(&a, b, sizeof(b)), "255.255.255.255:65535");
+	assert_string_equal(sip_addr_str(&a, b, 8), "255.255"); /* truncated as snprintf */
+	assert_string_equal(sip_addr_host(&a, b, 16), "255.255.255.255");
+	a = v4("192.0.2.10", 61000);
+	assert_string_equal(sip_addr_str(&a, b, sizeof(b)), "192.0.2.10:61000");
+	a = v6("2001:db8::1", 5061, 0);
+	assert_string_equal(sip_addr_str(&a, b, sizeof(b)), "[2001:db8::1]:5061");
+	assert_string_equal(sip_addr_host(&a, b, sizeof(b)), "2001:db8::1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +228,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_not_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel, setup, teardown),
+		cmocka_unit_test(test_addr_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
