@@ -396,7 +396,7 @@ int sip__views_build(struct sip_msg *m, bool strict, char *err, size_t errsz)
 	sip__views_free(m);
 	for (size_t k = 0; k < m->nhdrs; k++) {
 		const struct sip_hdr *h = &m->hdrs[k];
-		enum sip__hid id = sip__hid(h->name);
+		enum sip__hid id = (enum sip__hid)h->hid;
 		int rc;
 
 		rc = view_one(m, h, id);
@@ -434,7 +434,7 @@ int sip__view_rebuild(struct sip_msg *m, enum sip__hid id)
 	view_clear(m, id);
 	for (size_t k = 0; k < m->nhdrs; k++) {
 		const struct sip_hdr *h = &m->hdrs[k];
-		if (sip__hid(h->name) == id && view_one(m, h, id) == -ENOMEM)
+		if ((enum sip__hid)h->hid == id && view_one(m, h, id) == -ENOMEM)
 			return -ENOMEM;
 	}
 	return 0;
@@ -449,7 +449,7 @@ int sip__hdr_validate(enum sip__hid id, const char *value, size_t len)
 	tmp.max_forwards = -1;
 	tmp.expires = -1;
 	tmp.content_length = -1;
-	struct sip_hdr h = { .name = (char *)"", .value = (char *)value, .value_len = len };
+	struct sip_hdr h = { .name = (char *)"", .value = (char *)value, .value_len = len, .hid = (int)id };
 	rc = view_one(&tmp, &h, id);
 	sip__views_free(&tmp);
 	return rc == -ENOMEM ? rc : rc ? -EINVAL : 0;

@@ -21,6 +21,37 @@ struct sip_msg *sip__msg_alloc(void)
 	return m;
 }
 
+int sip__hdr_set_name(struct sip_hdr *h, const char *name, size_t nlen)
+{
+	enum sip__hid id;
+	const char *canon = sip__canon_name(name, nlen, &id);
+	h->hid = (int)id;
+	h->name_owned = !canon;
+	h->name = canon ? (char *)canon : sip__strndup(name, nlen);
+	return h->name ? 0 : -ENOMEM;
+}
+
+void sip__hdr_free(struct sip_hdr *h)
+{
+	if (h->name_owned)
+		free(h->name);
+	free(h->value);
+	h->name = h->value = NULL;
+}
+
+int sip__hdrs_room(struct sip_msg *m)
+{
+	if (m->nhdrs < m->hdrs_cap)
+		return 0;
+	size_t cap = m->hdrs_cap ? 2 * m->hdrs_cap : 16;
+	struct sip_hdr *nh = realloc(m->hdrs, cap * sizeof(*nh));
+	if (!nh)
+		return -ENOMEM;
+	m->hdrs = nh;
+	m->hdrs_cap = cap;
+	return 0;
+}
+
 struct sip_msg *sip_msg_ref(const struct sip_msg *m)
 {
 	struct sip_msg *w = (struct sip_msg *)m; /* only the count changes */
@@ -37,10 +68,8 @@ void sip_msg_free(struct sip_msg *m)
 		return;
 	}
 	sip__views_free(m);
-	for (size_t i = 0; i < m->nhdrs; i++) {
-		free(m->hdrs[i].name);
-		free(m->hdrs[i].value);
-	}
+	for (size_t i = 0; i < m->nhdrs; i++)
+		sip__hdr_free(&m->hdrs[i]);
 	free(m->hdrs);
 	free(m->method_name);
 	free(m->ruri_text);
@@ -155,21 +184,16 @@ bad_status:
 /* Store the header being collected in v under name. */
 static int add_hdr(struct sip_msg *m, const char *name, size_t nlen, struct buf *v)
 {
-	enum sip__hid id;
-	const char *canon = sip__canon_name(name, nlen, &id);
-	struct sip_hdr *nh = realloc(m->hdrs, (m->nhdrs + 1) * sizeof(*nh));
-
-	if (!nh)
+	if (sip__hdrs_room(m))
 		return -ENOMEM;
-	m->hdrs = nh;
+	struct sip_hdr *nh = m->hdrs;
 	while (v->len && sip__ws((unsigned char)v->p[v->len - 1]))
 		v->len--;
-	nh[m->nhdrs].name = canon ? strdup(canon) : sip__strndup(name, nlen);
+	int rc = sip__hdr_set_name(&nh[m->nhdrs], name, nlen);
 	nh[m->nhdrs].value = sip__strndup(v->len ? v->p : "", v->len);
 	nh[m->nhdrs].value_len = v->len;
-	if (!nh[m->nhdrs].name || !nh[m->nhdrs].value) {
-		free(nh[m->nhdrs].name);
-		free(nh[m->nhdrs].value);
+	if (rc || !nh[m->nhdrs].value) {
+		sip__hdr_free(&nh[m->nhdrs]);
 		return -ENOMEM;
 	}
 	m->nhdrs++;
@@ -466,7 +490,7 @@ int sip_msg_print(const struct sip_msg *m, struct buf *out)
 		rc = buf_printf(out, "SIP/2.0 %03d %s\r\n", m->status, m->reason ? m->reason : "");
 	for (size_t i = 0; i < m->nhdrs && !rc; i++) {
 		const struct sip_hdr *h = &m->hdrs[i];
-		if (sip__hid(h->name) == H_CONTENT_LENGTH) {
+		if (h->hid == H_CONTENT_LENGTH) {
 			if (!cl_done)
 				rc = buf_printf(out, "Content-Length: %zu\r\n", m->body_len);
 			cl_done = true;
@@ -511,9 +535,12 @@ int sip_msg_dup(struct sip_msg **out, const struct sip_msg *src)
 		goto cleanup;
 	if (src->nhdrs && !(m->hdrs = calloc(src->nhdrs, sizeof(*m->hdrs))))
 		goto cleanup;
+	m->hdrs_cap = src->nhdrs;
 	for (size_t i = 0; i < src->nhdrs; i++) {
 		const struct sip_hdr *h = &src->hdrs[i];
-		m->hdrs[i].name = strdup(h->name);
+		m->hdrs[i].name_owned = h->name_owned;
+		m->hdrs[i].hid = h->hid;
+		m->hdrs[i].name = h->name_owned ? strdup(h->name) : h->name;
 		m->hdrs[i].value = sip__strndup(h->value, h->value_len);
 		m->hdrs[i].value_len = h->value_len;
 		m->nhdrs++;

@@ -77,11 +77,15 @@ enum sip_method {
 	SIP_METHOD_MESSAGE,
 };
 
-/* One header field.  Owned by sip_msg.hdrs[]; both strings are heap copies. */
+/* One header field.  Owned by sip_msg.hdrs[]; value is a heap copy, and so is
+ * name when name_owned (an unknown name; a known one points to the static
+ * canonical name). */
 struct sip_hdr {
 	char *name;   /* canonical long name for known headers, else as received */
 	char *value;  /* unfolded, trimmed; NUL-terminated */
 	size_t value_len; /* bytes of value: a quoted string may hold a NUL (RFC 4475 intmeth) */
+	bool name_owned;  /* internal: name is a heap copy */
+	int hid;          /* internal: the header's identity (sip/msg_int.h) */
 };
 
 /* One Via value ("SIP/2.0/UDP host:port;branch=..").  Owned by sip_msg.via[];
@@ -143,6 +147,7 @@ struct sip_msg {
 	/* headers in order */
 	struct sip_hdr *hdrs;
 	size_t nhdrs;
+	size_t hdrs_cap;            /* slots allocated in hdrs (internal) */
 
 	/* views (see above); absent ones are NULL / 0 / -1 */
 	struct sip_via *via;        /* all Via values, top first */

@@ -145,13 +145,6 @@ int sip_random_callid(char *out, size_t outsz)
 
 /* ---- header access ---- */
 
-static const char *canon(const char *name)
-{
-	enum sip__hid id;
-	const char *c = sip__canon_name(name, strlen(name), &id);
-	return c ? c : name;
-}
-
 static enum sip__hid name_id(const char *name)
 {
 	enum sip__hid id;
@@ -159,12 +152,31 @@ static enum sip__hid name_id(const char *name)
 	return id;
 }
 
+/* A name to look fields up by: a known name is stored as its static
+ * canonical string, so it matches by pointer; an unknown one by text. */
+struct lookup {
+	const char *c;
+	bool known;
+};
+
+static struct lookup lookup_of(const char *name)
+{
+	enum sip__hid id;
+	const char *c = sip__canon_name(name, strlen(name), &id);
+	return (struct lookup){ c ? c : name, c != NULL };
+}
+
+static bool is_named(const struct sip_hdr *h, struct lookup k)
+{
+	return k.known ? h->name == k.c : h->name_owned && strcasecmp(h->name, k.c) == 0;
+}
+
 /* Index in hdrs[] of the idx-th field called name, or -1. */
 static long find(const struct sip_msg *m, const char *name, size_t idx)
 {
-	const char *c = canon(name);
+	struct lookup k = lookup_of(name);
 	for (size_t i = 0; i < m->nhdrs; i++)
-		if (strcasecmp(m->hdrs[i].name, c) == 0 && idx-- == 0)
+		if (is_named(&m->hdrs[i], k) && idx-- == 0)
 			return (long)i;
 	return -1;
 }
@@ -177,10 +189,10 @@ const char *sip_msg_hdr(const struct sip_msg *m, const char *name, size_t idx)
 
 size_t sip_msg_hdr_count(const struct sip_msg *m, const char *name)
 {
-	const char *c = canon(name);
+	struct lookup k = lookup_of(name);
 	size_t n = 0;
 	for (size_t i = 0; i < m->nhdrs; i++)
-		if (strcasecmp(m->hdrs[i].name, c) == 0)
+		if (is_named(&m->hdrs[i], k))
 			n++;
 	return n;
 }
@@ -231,8 +243,7 @@ static bool first_of_view(const struct sip_msg *m, const char *cname, enum sip__
 
 static void drop(struct sip_msg *m, size_t i)
 {
-	free(m->hdrs[i].name);
-	free(m->hdrs[i].value);
+	sip__hdr_free(&m->hdrs[i]);
 	memmove(&m->hdrs[i], &m->hdrs[i + 1], (m->nhdrs - i - 1) * sizeof(m->hdrs[0]));
 	m->nhdrs--;
 }
@@ -252,18 +263,14 @@ int sip_msg_hdr_insert(struct sip_msg *m, size_t pos, const char *name, const ch
 		return rc;
 	if (pos > m->nhdrs)
 		pos = m->nhdrs;
-	h.name = strdup(cname);
+	rc = sip__hdr_set_name(&h, cname, strlen(cname));
 	h.value = strdup(value);
 	h.value_len = strlen(value);
-	struct sip_hdr *nh = realloc(m->hdrs, (m->nhdrs + 1) * sizeof(*nh));
-	if (!h.name || !h.value || !nh) {
-		free(h.name);
-		free(h.value);
-		if (nh)
-			m->hdrs = nh;
+	if (rc || !h.value || sip__hdrs_room(m)) {
+		sip__hdr_free(&h);
 		return -ENOMEM;
 	}
-	m->hdrs = nh;
+	struct sip_hdr *nh = m->hdrs;
 	memmove(&nh[pos + 1], &nh[pos], (m->nhdrs - pos) * sizeof(*nh));
 	nh[pos] = h;
 	m->nhdrs++;
@@ -445,7 +452,7 @@ int sip_msg_new_response(struct sip_msg **out, const struct sip_msg *req, int st
 		goto cleanup;
 	for (size_t i = 0; i < req->nhdrs; i++) {
 		const struct sip_hdr *h = &req->hdrs[i];
-		enum sip__hid id = sip__hid(h->name);
+		enum sip__hid id = (enum sip__hid)h->hid;
 		struct sip_hdr nh = { 0 };
 		struct buf v = BUF_INIT;
 
@@ -455,14 +462,11 @@ int sip_msg_new_response(struct sip_msg **out, const struct sip_msg *req, int st
 		if (!rc && id == H_TO && to_tag && req->to && !req->to->tag &&
 		    sip_msg_hdr_count(req, "To") == 1)
 			rc = buf_printf(&v, ";tag=%s", to_tag);
-		nh.name = strdup(h->name);
+		nh.name = h->name; /* the static canonical name of one of the five */
+		nh.hid = h->hid;
 		nh.value_len = v.len;
 		nh.value = v.p ? v.p : strdup("");
-		struct sip_hdr *arr = realloc(m->hdrs, (m->nhdrs + 1) * sizeof(*arr));
-		if (arr)
-			m->hdrs = arr;
-		if (rc || !nh.name || !nh.value || !arr) {
-			free(nh.name);
+		if (rc || !nh.value || sip__hdrs_room(m)) {
 			free(nh.value);
 			rc = -ENOMEM;
 			goto cleanup;

@@ -66,6 +66,14 @@ int sip__params_dup(struct sip_param **out, size_t *nout, const struct sip_param
 int sip__hparams_parse(const char *s, size_t len, size_t *pos, struct sip_param **out,
 		       size_t *n);
 
+/* Fill h's name for name[0..nlen): the static canonical name of a known
+ * header, else a heap copy; h->hid set.  0, -ENOMEM (msg.c). */
+int sip__hdr_set_name(struct sip_hdr *h, const char *name, size_t nlen);
+void sip__hdr_free(struct sip_hdr *h);  /* name (when owned) and value */
+
+/* Room in m->hdrs for one more field (grown by doubling): 0, -ENOMEM (msg.c). */
+int sip__hdrs_room(struct sip_msg *m);
+
 /* A zeroed message with absent views (-1 scalars); NULL on ENOMEM (msg.c). */
 struct sip_msg *sip__msg_alloc(void);
 
