@@ -440,6 +440,66 @@ int sip__view_rebuild(struct sip_msg *m, enum sip__hid id)
 	return 0;
 }
 
+/* Deep copies of views, for responses built from their request. */
+static int via_copy(struct sip_via *d, const struct sip_via *s)
+{
+	memset(d, 0, sizeof(*d));
+	if (!(d->transport = strdup(s->transport)) || !(d->host = strdup(s->host)) ||
+	    sip__params_dup(&d->params, &d->nparams, s->params, s->nparams)) {
+		via_clear(d);
+		return -ENOMEM;
+	}
+	d->port = s->port;
+	d->branch = s->branch ? sip_param_get(d->params, d->nparams, "branch") : NULL;
+	d->received = s->received ? sip_param_get(d->params, d->nparams, "received") : NULL;
+	d->rport = s->rport;
+	d->rport_value = s->rport_value;
+	return 0;
+}
+
+static int na_copy(struct sip_nameaddr **out, const struct sip_nameaddr *s)
+{
+	struct sip_nameaddr *d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	if ((s->display && !(d->display = strdup(s->display))) ||
+	    (s->uri_text && !(d->uri_text = strdup(s->uri_text))) ||
+	    (s->uri && sip_uri_dup(&d->uri, s->uri)) ||
+	    sip__params_dup(&d->params, &d->nparams, s->params, s->nparams)) {
+		sip_nameaddr_free(d);
+		return -ENOMEM;
+	}
+	d->tag = s->tag ? sip_param_get(d->params, d->nparams, "tag") : NULL;
+	*out = d;
+	return 0;
+}
+
+int sip__views_for_response(struct sip_msg *m, const struct sip_msg *req, bool to_changed)
+{
+	int rc = 0;
+	sip__views_free(m);
+	for (size_t k = 0; k < m->nhdrs && rc != -ENOMEM; k++) {
+		const struct sip_hdr *h = &m->hdrs[k];
+		enum sip__hid id = (enum sip__hid)h->hid;
+		if (id == H_CALL_ID || id == H_CSEQ || (id == H_TO && to_changed))
+			rc = view_one(m, h, id); /* no allocation but for a tagged To */
+	}
+	if (rc == -ENOMEM)
+		return rc;
+	if (req->nvia) {
+		if (!(m->via = calloc(req->nvia, sizeof(*m->via))))
+			return -ENOMEM;
+		for (; m->nvia < req->nvia; m->nvia++)
+			if (via_copy(&m->via[m->nvia], &req->via[m->nvia]))
+				return -ENOMEM;
+	}
+	if (req->from && na_copy(&m->from, req->from))
+		return -ENOMEM;
+	if (!to_changed && req->to && na_copy(&m->to, req->to))
+		return -ENOMEM;
+	return 0;
+}
+
 int sip__hdr_validate(enum sip__hid id, const char *value, size_t len)
 {
 	struct sip_msg tmp;

@@ -450,6 +450,7 @@ int sip_msg_new_response(struct sip_msg **out, const struct sip_msg *req, int st
 	rc = -ENOMEM;
 	if (!(m->reason = strdup(reason)))
 		goto cleanup;
+	bool to_changed = false;
 	for (size_t i = 0; i < req->nhdrs; i++) {
 		const struct sip_hdr *h = &req->hdrs[i];
 		enum sip__hid id = (enum sip__hid)h->hid;
@@ -460,8 +461,10 @@ int sip_msg_new_response(struct sip_msg **out, const struct sip_msg *req, int st
 			continue;
 		rc = buf_append(&v, h->value, h->value_len);
 		if (!rc && id == H_TO && to_tag && req->to && !req->to->tag &&
-		    sip_msg_hdr_count(req, "To") == 1)
+		    sip_msg_hdr_count(req, "To") == 1) {
 			rc = buf_printf(&v, ";tag=%s", to_tag);
+			to_changed = true;
+		}
 		nh.name = h->name; /* the static canonical name of one of the five */
 		nh.hid = h->hid;
 		nh.value_len = v.len;
@@ -473,7 +476,7 @@ int sip_msg_new_response(struct sip_msg **out, const struct sip_msg *req, int st
 		}
 		m->hdrs[m->nhdrs++] = nh;
 	}
-	rc = sip__views_build(m, false, NULL, 0);
+	rc = req->malformed ? sip__views_build(m, false, NULL, 0) : sip__views_for_response(m, req, to_changed);
 cleanup:
 	if (rc) {
 		sip_msg_free(m);

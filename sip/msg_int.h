@@ -117,6 +117,11 @@ int sip__view_rebuild(struct sip_msg *m, enum sip__hid id);
  * until now): validates and builds it in one parse.  0; -EINVAL or -ENOMEM
  * with the view of id left absent. */
 int sip__view_first(struct sip_msg *m, const struct sip_hdr *h, enum sip__hid id);
+/* The views of m, a response whose Via, From, To, Call-ID and CSeq fields were
+ * copied from req (not malformed, so its views are exactly those of these
+ * fields): Via, From and To (unless to_changed: a tag was added) are copied
+ * from req's views instead of parsed again.  0 or -ENOMEM. */
+int sip__views_for_response(struct sip_msg *m, const struct sip_msg *req, bool to_changed);
 /* Check one value for a header with a view: 0 or -EINVAL. */
 int sip__hdr_validate(enum sip__hid id, const char *value, size_t len);
 /* Is s[0..len) an absoluteURI of a scheme other than sip/sips/tel? */

@@ -1096,6 +1096,37 @@ static void test_edit_views(void **state)
 	assert_int_equal(sip_msg_hdr_remove(m, "v", 0), 0);
 	assert_string_equal(m->via[0].branch, "z9hG4bKa");
 	same_views(m);
+
+	/* responses take copies of the request's views (To parsed again when a
+	 * tag is added): the same as parsing their text */
+	struct sip_msg *r, *q = OK("INVITE sip:bob@192.0.2.4 SIP/2.0\r\n"
+				   "v: SIP/2.0/TLS 192.0.2.1;branch=z9hG4bKq1;rport=5061;received=192.0.2.99, "
+				   "SIP/2.0/UDP [2001:db8::7]:5070;branch=z9hG4bKq2\r\n"
+				   "Via: SIP/2.0/UDP 198.51.100.3;branch=z9hG4bKq3\r\n"
+				   "From: \"Alice A\" <sips:alice@example.com;transport=tls>;tag=fa;x=1\r\n"
+				   "To: <tel:+15551234;phone-context=example.com>\r\n"
+				   "Call-ID: q@x\r\nCSeq: 9 INVITE\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(sip_msg_new_response(&r, q, 180, NULL, "tt1"), 0);
+	same_views(r);
+	assert_int_equal(r->nvia, 3);
+	assert_string_equal(r->via[0].received, "192.0.2.99");
+	assert_int_equal(r->via[0].rport_value, 5061);
+	assert_string_equal(r->via[1].host, "[2001:db8::7]");
+	assert_string_equal(r->from->display, "Alice A");
+	assert_string_equal(r->from->tag, "fa");
+	assert_string_equal(r->to->tag, "tt1");
+	assert_string_equal(r->cseq_method_name, "INVITE");
+	sip_msg_free(r);
+	assert_int_equal(sip_msg_new_response(&r, q, 100, NULL, NULL), 0);
+	same_views(r);
+	assert_null(r->to->tag);
+	assert_non_null(r->to->uri);
+	sip_msg_free(r);
+	sip_msg_free(q);
+	assert_int_equal(sip_msg_new_response(&r, m, 200, NULL, "x"), 0);
+	same_views(r);
+	assert_string_equal(r->to->tag, "t9"); /* had a tag: kept */
+	sip_msg_free(r);
 	sip_msg_free(m);
 }
 
