@@ -472,6 +472,21 @@ long sip_stream_frame(const char *data, size_t len, size_t *skip)
 
 /* ---- printing ---- */
 
+/* "Content-Length: N\r\n" (the body's length; no printf on this path). */
+static int put_content_length(struct buf *out, size_t n)
+{
+	char t[48] = "Content-Length: ", d[24];
+	size_t k = 16, nd = 0;
+	do
+		d[nd++] = (char)('0' + n % 10);
+	while ((n /= 10));
+	while (nd)
+		t[k++] = d[--nd];
+	t[k++] = '\r';
+	t[k++] = '\n';
+	return buf_append(out, t, k);
+}
+
 int sip_msg_print(const struct sip_msg *m, struct buf *out)
 {
 	bool cl_done = false;
@@ -484,15 +499,31 @@ int sip_msg_print(const struct sip_msg *m, struct buf *out)
 		est += strlen(m->hdrs[i].name) + m->hdrs[i].value_len + 4;
 	if ((rc = buf_reserve(out, est)))
 		return rc;
-	if (m->request)
-		rc = buf_printf(out, "%s %s SIP/2.0\r\n", m->method_name, m->ruri_text);
-	else
+	if (m->request) {
+		rc = buf_puts(out, m->method_name ? m->method_name : "(null)");
+		if (!rc)
+			rc = buf_append(out, " ", 1);
+		if (!rc)
+			rc = buf_puts(out, m->ruri_text ? m->ruri_text : "(null)");
+		if (!rc)
+			rc = buf_append(out, " SIP/2.0\r\n", 10);
+	} else if (m->status >= 100 && m->status <= 999) {
+		char sl[13] = "SIP/2.0 000 ";
+		sl[8] = (char)('0' + m->status / 100);
+		sl[9] = (char)('0' + m->status / 10 % 10);
+		sl[10] = (char)('0' + m->status % 10);
+		rc = buf_append(out, sl, 12);
+		if (!rc)
+			rc = buf_puts(out, m->reason ? m->reason : "");
+		if (!rc)
+			rc = buf_append(out, "\r\n", 2);
+	} else
 		rc = buf_printf(out, "SIP/2.0 %03d %s\r\n", m->status, m->reason ? m->reason : "");
 	for (size_t i = 0; i < m->nhdrs && !rc; i++) {
 		const struct sip_hdr *h = &m->hdrs[i];
 		if (h->hid == H_CONTENT_LENGTH) {
 			if (!cl_done)
-				rc = buf_printf(out, "Content-Length: %zu\r\n", m->body_len);
+				rc = put_content_length(out, m->body_len);
 			cl_done = true;
 			continue;
 		}
@@ -505,7 +536,7 @@ int sip_msg_print(const struct sip_msg *m, struct buf *out)
 			rc = buf_append(out, "\r\n", 2);
 	}
 	if (!rc && !cl_done)
-		rc = buf_printf(out, "Content-Length: %zu\r\n", m->body_len);
+		rc = put_content_length(out, m->body_len);
 	if (!rc)
 		rc = buf_append(out, "\r\n", 2);
 	if (!rc && m->body_len)
