@@ -433,7 +433,11 @@ long sip_stream_frame(const char *data, size_t len, size_t *skip)
 		sip__skip_ws(data, e, &k);
 		if (nlen == 0 || k >= e || data[k] != ':')
 			return -EINVAL;
-		sip__canon_name(data + i, nlen, &id);
+		/* only "Content-Length" and "l" matter here: skip the lookup for the rest */
+		unsigned char f = (unsigned char)(data[i] | 0x20);
+		id = H_OTHER;
+		if (f == 'c' || f == 'l')
+			sip__canon_name(data + i, nlen, &id);
 		if (id == H_CONTENT_LENGTH) {
 			/* the value, possibly folded onto the following lines */
 			unsigned long v = 0;

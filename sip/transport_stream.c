@@ -41,6 +41,11 @@ struct sip_conn {           /* owned by T.conns */
 };
 
 static struct loop_timer *g_age_timer;
+/* Dead connections are freed by reap(), but not while conn_io() is running:
+ * a send from inside the rx callback may close the very connection being read
+ * (a response on a broken socket), which conn_io() still uses afterwards. */
+static int g_io_depth;
+static bool g_dead_pending;     /* some connection is dead and not yet freed */
 
 #define TLS_FAIL_KEEP 16
 static struct sip_tls_failure g_fail[TLS_FAIL_KEEP]; /* ring of the last failed handshakes */
@@ -81,6 +86,7 @@ static void conn_close(struct sip_conn *c, int err, const char *reason)
 	if (c->dead)
 		return;
 	c->dead = true;
+	g_dead_pending = true;
 	if (c->fd >= 0) {
 		loop_del(c->fd);
 		close(c->fd);
@@ -98,6 +104,9 @@ static void conn_close(struct sip_conn *c, int err, const char *reason)
 
 static void reap(void)
 {
+	if (!g_dead_pending || g_io_depth)
+		return;
+	g_dead_pending = false;
 	struct sip_conn **pp = &T.conns;
 	while (*pp) {
 		struct sip_conn *c = *pp;
@@ -274,9 +283,18 @@ static void handshake_step(struct sip_conn *c)
 	established(c);
 }
 
+static void conn_io_step(struct sip_conn *c, uint32_t events);
+
 static void conn_io(void *arg, uint32_t events)
 {
-	struct sip_conn *c = arg;
+	g_io_depth++;
+	conn_io_step(arg, events);
+	g_io_depth--;
+	reap();
+}
+
+static void conn_io_step(struct sip_conn *c, uint32_t events)
+{
 	if (c->dead)
 		return;
 	if (c->state == C_CONNECTING) {
