@@ -26,6 +26,7 @@ static struct {
 	bool stop;
 	struct handler **h;     /* indexed by fd */
 	int nh;
+	loop_tick_fn tick;
 } E = { .ep = -1 };
 
 int loop_init(void)
@@ -152,12 +153,20 @@ void loop_timer_del(struct loop_timer *t)
 	free(t);
 }
 
+void loop_set_tick(loop_tick_fn fn)
+{
+	E.tick = fn;
+}
+
 int loop_run(void)
 {
 	struct epoll_event evs[64];
 	E.stop = false;
 	while (!E.stop) {
-		int n = epoll_wait(E.ep, evs, 64, -1);
+		int timeout = E.tick ? E.tick() : -1;
+		if (E.stop)
+			break;
+		int n = epoll_wait(E.ep, evs, 64, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

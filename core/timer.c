@@ -1,22 +1,22 @@
-/* timer.c - min-heap of timers driven by one timerfd (see timer.h). */
+/* timer.c - min-heap of timers run by the event loop's tick (see timer.h).
+ *
+ * The loop calls tick() before each epoll_wait and uses its answer as the
+ * wait's timeout, so starting, stopping or re-arming a timer is only heap work:
+ * no timerfd_settime per change, and no wake-up of its own for a timer that
+ * comes due while the loop is awake anyway. */
 #include "core/timer.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/timerfd.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/loop.h"
 
 static struct {
 	struct tmr **heap;      /* owned array of borrowed timers */
 	unsigned n, cap;
-	int fd;
-	uint64_t armed;         /* due time the timerfd is set for, 0 = none */
-} H = { .fd = -1 };
+	bool on;                /* tick registered with the loop */
+} H;
 
 uint64_t tmr_now_ms(void)
 {
@@ -60,20 +60,6 @@ static void down(unsigned i)
 	}
 }
 
-static void rearm(void)
-{
-	uint64_t due = H.n ? H.heap[0]->due : 0;
-	if (due == H.armed)
-		return;
-	H.armed = due;
-	struct itimerspec its = { 0 };
-	if (due) {
-		its.it_value.tv_sec = (time_t)(due / 1000);
-		its.it_value.tv_nsec = (long)(due % 1000) * 1000000L;
-	}
-	timerfd_settime(H.fd, TFD_TIMER_ABSTIME, &its, NULL);
-}
-
 static void remove_at(unsigned i)
 {
 	struct tmr *t = H.heap[i];
@@ -87,42 +73,41 @@ static void remove_at(unsigned i)
 	t->idx = -1;
 }
 
-static void fire(void *arg, uint32_t events)
+/* Run every timer that is due; the ms until the next one, -1 if none. */
+static int tick(void)
 {
-	uint64_t x;
-	(void)arg;
-	(void)events;
-	if (read(H.fd, &x, sizeof(x)) < 0 && errno != EAGAIN)
-		return;
-	H.armed = 0;
+	if (!H.n)
+		return -1;
 	uint64_t now = tmr_now_ms();
 	while (H.n && H.heap[0]->due <= now) {
 		struct tmr *t = H.heap[0];
 		remove_at(0);
 		t->fn(t->arg);
 	}
-	rearm();
+	if (!H.n)
+		return -1;
+	uint64_t due = H.heap[0]->due;
+	if (due <= now)
+		return 0;   /* started by a callback, due by now: on the next turn */
+	uint64_t wait = due - now;
+	return wait > 86400000u ? 86400000 : (int)wait;
 }
 
 int tmr_sys_init(void)
 {
-	H.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (H.fd < 0)
-		return -errno;
-	return loop_add(H.fd, EPOLLIN, fire, NULL);
+	loop_set_tick(tick);
+	H.on = true;
+	return 0;
 }
 
 void tmr_sys_fini(void)
 {
-	if (H.fd >= 0) {
-		loop_del(H.fd);
-		close(H.fd);
-	}
+	if (H.on)
+		loop_set_tick(NULL);
 	for (unsigned i = 0; i < H.n; i++)
 		H.heap[i]->idx = -1;
 	free(H.heap);
 	memset(&H, 0, sizeof(H));
-	H.fd = -1;
 }
 
 void tmr_init(struct tmr *t)
@@ -136,7 +121,6 @@ void tmr_stop(struct tmr *t)
 	if (t->idx < 0)
 		return;
 	remove_at((unsigned)t->idx);
-	rearm();
 }
 
 void tmr_start(struct tmr *t, uint64_t ms, tmr_fn fn, void *arg)
@@ -156,7 +140,6 @@ void tmr_start(struct tmr *t, uint64_t ms, tmr_fn fn, void *arg)
 	t->idx = (int)H.n;
 	H.heap[H.n++] = t;
 	up((unsigned)t->idx);
-	rearm();
 }
 
 bool tmr_running(const struct tmr *t)

@@ -1,9 +1,12 @@
-/* timer.h - many cheap timers on one timerfd: a binary min-heap (layer 1).
+/* timer.h - many cheap timers run by the event loop: a binary min-heap (layer 1).
  *
  * SIP transactions need tens of thousands of short timers; one timerfd per
- * timer would cost a file descriptor each.  A struct tmr is embedded in its
+ * timer would cost a file descriptor each, and re-arming one a system call.
+ * The heap is run by the loop's tick (loop_set_tick) before every wait, so
+ * tmr_start/tmr_stop make no system call.  A struct tmr is embedded in its
  * owner (intrusive, no allocation); tmr_start() on a running timer re-arms
- * it; callbacks run on the loop thread and may start or stop any timer. */
+ * it; callbacks run on the loop thread and may start or stop any timer.
+ * Resolution: 1 ms (the monotonic clock in whole milliseconds). */
 #ifndef TOLLGATE_TIMER_H
 #define TOLLGATE_TIMER_H
 

@@ -18,20 +18,8 @@
 struct b2bua_stats g_b2bua_stats;
 struct b2bua_rt g_rt;
 
-#define CALL_BUCKETS 4096
-static struct call *g_calls;                 /* all calls */
-static struct call *g_by_a[CALL_BUCKETS], *g_by_b[CALL_BUCKETS];
 static uint32_t g_next_call_id;
-static unsigned g_ncalls;
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
-
-static unsigned hash(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % CALL_BUCKETS;
-}
 
 const struct b2bua_stats *b2bua_stats(void)
 {
@@ -68,59 +56,6 @@ static void count_resp_out(int code)
 	}
 }
 
-unsigned b2bua_call_count(void)
-{
-	return g_ncalls;
-}
-
-struct call *call_find(const char *call_id, bool *is_a)
-{
-	if (!call_id)
-		return NULL;
-	unsigned h = hash(call_id);
-	for (struct call *c = g_by_a[h]; c; c = c->hnext_a)
-		if (!strcmp(c->a.call_id, call_id) && c->state != CS_DEAD) {
-			*is_a = true;
-			return c;
-		}
-	for (struct call *c = g_by_b[h]; c; c = c->hnext_b)
-		if (c->b.call_id[0] && !strcmp(c->b.call_id, call_id) && c->state != CS_DEAD) {
-			*is_a = false;
-			return c;
-		}
-	return NULL;
-}
-
-static void index_b(struct call *c)
-{
-	unsigned h = hash(c->b.call_id);
-	c->hnext_b = g_by_b[h];
-	g_by_b[h] = c;
-}
-
-static void unindex(struct call *c)
-{
-	unsigned h = hash(c->a.call_id);
-	for (struct call **pp = &g_by_a[h]; *pp; pp = &(*pp)->hnext_a)
-		if (*pp == c) {
-			*pp = c->hnext_a;
-			break;
-		}
-	if (c->b.call_id[0]) {
-		h = hash(c->b.call_id);
-		for (struct call **pp = &g_by_b[h]; *pp; pp = &(*pp)->hnext_b)
-			if (*pp == c) {
-				*pp = c->hnext_b;
-				break;
-			}
-	}
-	for (struct call **pp = &g_calls; *pp; pp = &(*pp)->next)
-		if (*pp == c) {
-			*pp = c->next;
-			break;
-		}
-}
-
 static void leg_free(struct leg *l)
 {
 	free(l->local_hdr);
@@ -136,8 +71,7 @@ void call_end(struct call *c)
 	if (c->state == CS_DEAD)
 		return;
 	c->state = CS_DEAD;
-	unindex(c);
-	g_ncalls--;
+	calls_unlink(c);
 	sip_txn_detach(c->a_txn);
 	sip_txn_detach(c->b_txn);
 	if (c->dq)
@@ -517,7 +451,7 @@ static void try_next(struct call *c)
 			sip_random_callid(cid, sizeof(cid));
 			snprintf(c->b.call_id, sizeof(c->b.call_id), "%s", cid);
 			sip_random_tag(c->b.local_tag, sizeof(c->b.local_tag));
-			index_b(c);
+			calls_index_b(c);
 		}
 		bool v6 = strchr(lhost, ':') != NULL;
 		snprintf(from, sizeof(from), "<sip:%s@%s%s%s>;tag=%s", c->b.calling[0] ? c->b.calling : "anonymous",
@@ -624,21 +558,17 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 	c->id = ++g_next_call_id;
 	c->start = time(NULL);
 	c->rt = route_table_ref(g_rt.rt);
-	if (sip_msg_dup(&c->a_invite, req) || sip_txn_server_new(req, src, &c->a_txn)) {
+	c->a_invite = sip_msg_ref(req);
+	if (sip_txn_server_new(req, src, &c->a_txn)) {
 		sip_msg_free(c->a_invite);
 		route_table_unref(c->rt);
 		free(c);
 		return;
 	}
-	g_ncalls++;
 	g_b2bua_stats.calls_total++;
-	c->next = g_calls;
-	g_calls = c;
-	unsigned h = hash(req->call_id);
 	struct leg *l = &c->a;
 	snprintf(l->call_id, sizeof(l->call_id), "%s", req->call_id);
-	c->hnext_a = g_by_a[h];
-	g_by_a[h] = c;
+	calls_link(c);
 	l->uas = true;
 	sip_random_tag(l->local_tag, sizeof(l->local_tag));
 	snprintf(l->remote_tag, sizeof(l->remote_tag), "%s", req->from && req->from->tag ? req->from->tag : "");
@@ -810,7 +740,7 @@ void b2bua_set_runtime(struct route_table *rt, struct route_state *rs, const str
 /* The media of a call stopped: release it as a BYE from each side would. */
 static void media_inactive(uint32_t call_id, unsigned seconds)
 {
-	for (struct call *c = g_calls; c; c = c->next) {
+	for (struct call *c = calls_head(); c; c = c->next) {
 		if (c->id != call_id || c->state == CS_DEAD)
 			continue;
 		log_msg(5, "MEDIA", "INACTIVE", "call %u (%s -> %s): no media for %u s; call released", c->id,
@@ -832,8 +762,8 @@ void b2bua_init(void)
 
 void b2bua_fini(void)
 {
-	while (g_calls)
-		call_end(g_calls);
+	while (calls_head())
+		call_end(calls_head());
 	route_table_unref(g_rt.rt);
 	g_rt.rt = NULL;
 }
@@ -843,7 +773,7 @@ static const char *const state_names[] = { "STATE_CALLING", "STATE_EARLY", "STAT
 
 void b2bua_foreach_call(b2bua_call_iter_fn fn, void *arg)
 {
-	for (struct call *c = g_calls; c; c = c->next) {
+	for (struct call *c = calls_head(); c; c = c->next) {
 		struct b2bua_call_info ci;
 		memset(&ci, 0, sizeof(ci));
 		ci.id = c->id;

@@ -1,5 +1,6 @@
 /* b2bua_int.h - the call and leg structures shared by the B2BUA files
- * (b2bua.c: entry, new calls, hunting; b2bua_dlg.c: in-dialog requests). */
+ * (b2bua.c: entry, new calls, hunting; b2bua_dlg.c: in-dialog requests;
+ * b2bua_calls.c: the call table). */
 #ifndef TOLLGATE_B2BUA_INT_H
 #define TOLLGATE_B2BUA_INT_H
 
@@ -32,11 +33,12 @@ enum call_state { CS_CALLING, CS_EARLY, CS_ACTIVE, CS_ENDING, CS_DEAD };
 struct relay;
 
 struct call {               /* owned by the call table */
-	struct call *next, *hnext_a, *hnext_b;
+	struct call *next, *prev;   /* the list of all calls (b2bua_calls.c) */
+	struct call *hnext_a, *hnext_b; /* hash chains by the A and B leg Call-IDs */
 	uint32_t id;
 	enum call_state state;
 	struct leg a, b;
-	struct sip_msg *a_invite;   /* owned: the A-leg INVITE */
+	struct sip_msg *a_invite;   /* one reference (shared with a_txn, read only): the A-leg INVITE */
 	struct sip_txn *a_txn;      /* A-leg INVITE server transaction */
 	struct sip_txn *b_txn;      /* B-leg INVITE client transaction */
 	struct sip_msg *b_ack;      /* owned: ACK sent for B's 2xx (re-sent on retransmissions) */
@@ -74,8 +76,14 @@ struct b2bua_rt {
 };
 extern struct b2bua_rt g_rt;
 
-/* b2bua.c */
+/* b2bua_calls.c */
 struct call *call_find(const char *call_id, bool *is_a);
+struct call *calls_head(void);          /* newest first, follow ->next */
+void calls_link(struct call *c);        /* a.call_id set: list and A index */
+void calls_index_b(struct call *c);     /* b.call_id set: B index */
+void calls_unlink(struct call *c);      /* out of the list and both indexes */
+
+/* b2bua.c */
 void call_end(struct call *c);
 void leg_send_request(struct call *c, struct leg *l, struct sip_msg *req, sip_txn_resp_fn fn,
 		      void *arg, struct sip_txn **out);

@@ -23,6 +23,18 @@ char *sip__strndup(const char *s, size_t n)
 	return p;
 }
 
+/* Generated from the ABNF sets in msg_int.h: 1 = token, 2 = unreserved. */
+const unsigned char sip__cclass[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 3, 0, 0, 0, 1, 0, 3, 2, 2, 3, 1, 0, 3, 3, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,
+	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 3,
+	1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 3, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 bool sip__strncaseeq(const char *a, size_t alen, const char *b)
 {
 	size_t bl = strlen(b);
@@ -60,27 +72,42 @@ int sip__parse_ulong(const char *s, size_t len, unsigned long max, unsigned long
 
 void sip__params_free(struct sip_param *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(p[i].name);
-		free(p[i].value);
-	}
+	for (size_t i = 0; i < n; i++)
+		free(p[i].name); /* the value lives in the same block */
 	free(p);
+}
+
+int sip__param_make(struct sip_param *p, const char *name, size_t nlen, const char *value, size_t vlen,
+		    bool has_value)
+{
+	char *b = malloc(nlen + 1 + (has_value ? vlen + 1 : 0));
+	if (!b)
+		return -ENOMEM;
+	memcpy(b, name, nlen);
+	b[nlen] = '\0';
+	p->name = b;
+	p->value = NULL;
+	if (has_value) {
+		p->value = b + nlen + 1;
+		memcpy(p->value, value, vlen);
+		p->value[vlen] = '\0';
+	}
+	return 0;
 }
 
 int sip__params_add(struct sip_param **p, size_t *n, const char *name, size_t nlen,
 		    const char *value, size_t vlen, bool has_value)
 {
-	struct sip_param *np = realloc(*p, (*n + 1) * sizeof(**p));
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	np[*n].name = sip__strndup(name, nlen);
-	np[*n].value = has_value ? sip__strndup(value, vlen) : NULL;
-	if (!np[*n].name || (has_value && !np[*n].value)) {
-		free(np[*n].name);
-		free(np[*n].value);
-		return -ENOMEM;
+	/* the array grows to powers of two: it is reallocated when *n is 0 or one */
+	if (*n == 0 || (*n & (*n - 1)) == 0) {
+		struct sip_param *np = realloc(*p, (*n ? 2 * *n : 1) * sizeof(**p));
+		if (!np)
+			return -ENOMEM;
+		*p = np;
 	}
+	int rc = sip__param_make(&(*p)[*n], name, nlen, value, vlen, has_value);
+	if (rc)
+		return rc;
 	(*n)++;
 	return 0;
 }
@@ -113,55 +140,123 @@ const char *sip_param_get(const struct sip_param *params, size_t n, const char *
 
 /* ---- header names ---- */
 
+/* Names with their lengths, so that a lookup compares a length and a first
+ * letter before any string. */
+#define N(s, c, i) { s, sizeof(s) - 1, c, i }
 static const struct {
 	const char *name;
+	size_t len;
 	char compact;
 	enum sip__hid id;
 } names[] = {
-	{ "Via", 'v', H_VIA }, { "From", 'f', H_FROM }, { "To", 't', H_TO },
-	{ "Call-ID", 'i', H_CALL_ID }, { "CSeq", 0, H_CSEQ }, { "Contact", 'm', H_CONTACT },
-	{ "Max-Forwards", 0, H_MAX_FORWARDS }, { "Content-Type", 'c', H_CONTENT_TYPE },
-	{ "Content-Length", 'l', H_CONTENT_LENGTH }, { "Route", 0, H_ROUTE },
-	{ "Record-Route", 0, H_RECORD_ROUTE }, { "Expires", 0, H_EXPIRES },
-	{ "Supported", 'k', H_SUPPORTED }, { "Require", 0, H_REQUIRE },
-	{ "Proxy-Require", 0, H_PROXY_REQUIRE }, { "Date", 0, H_DATE },
-	{ "Content-Encoding", 'e', H_KNOWN }, { "Subject", 's', H_KNOWN },
-	{ "Event", 'o', H_KNOWN }, { "Allow-Events", 'u', H_KNOWN },
-	{ "Refer-To", 'r', H_KNOWN }, { "Referred-By", 'b', H_KNOWN },
-	{ "Session-Expires", 'x', H_KNOWN }, { "Identity", 'y', H_KNOWN },
-	{ "Reject-Contact", 'j', H_KNOWN }, { "Request-Disposition", 'd', H_KNOWN },
-	{ "Accept-Contact", 'a', H_KNOWN }, { "Accept", 0, H_KNOWN },
-	{ "Accept-Encoding", 0, H_KNOWN }, { "Accept-Language", 0, H_KNOWN },
-	{ "Alert-Info", 0, H_KNOWN }, { "Allow", 0, H_KNOWN },
-	{ "Authentication-Info", 0, H_KNOWN }, { "Authorization", 0, H_KNOWN },
-	{ "Call-Info", 0, H_KNOWN }, { "Content-Disposition", 0, H_KNOWN },
-	{ "Content-Language", 0, H_KNOWN }, { "Diversion", 0, H_KNOWN },
-	{ "Error-Info", 0, H_KNOWN }, { "History-Info", 0, H_KNOWN },
-	{ "In-Reply-To", 0, H_KNOWN }, { "Min-Expires", 0, H_KNOWN }, { "Min-SE", 0, H_KNOWN },
-	{ "MIME-Version", 0, H_KNOWN }, { "Organization", 0, H_KNOWN },
-	{ "P-Asserted-Identity", 0, H_KNOWN }, { "P-Preferred-Identity", 0, H_KNOWN },
-	{ "Path", 0, H_KNOWN }, { "Priority", 0, H_KNOWN }, { "Privacy", 0, H_KNOWN },
-	{ "Proxy-Authenticate", 0, H_KNOWN }, { "Proxy-Authorization", 0, H_KNOWN },
-	{ "RAck", 0, H_KNOWN }, { "Reason", 0, H_KNOWN }, { "Replaces", 0, H_KNOWN },
-	{ "Reply-To", 0, H_KNOWN }, { "Retry-After", 0, H_KNOWN }, { "RSeq", 0, H_KNOWN },
-	{ "Server", 0, H_KNOWN }, { "Service-Route", 0, H_KNOWN },
-	{ "Subscription-State", 0, H_KNOWN }, { "Timestamp", 0, H_KNOWN },
-	{ "Unsupported", 0, H_KNOWN }, { "User-Agent", 0, H_KNOWN }, { "Warning", 0, H_KNOWN },
-	{ "WWW-Authenticate", 0, H_KNOWN },
+	N("Via", 'v', H_VIA), N("From", 'f', H_FROM), N("To", 't', H_TO),
+	N("Call-ID", 'i', H_CALL_ID), N("CSeq", 0, H_CSEQ), N("Contact", 'm', H_CONTACT),
+	N("Max-Forwards", 0, H_MAX_FORWARDS), N("Content-Type", 'c', H_CONTENT_TYPE),
+	N("Content-Length", 'l', H_CONTENT_LENGTH), N("Route", 0, H_ROUTE),
+	N("Record-Route", 0, H_RECORD_ROUTE), N("Expires", 0, H_EXPIRES),
+	N("Supported", 'k', H_SUPPORTED), N("Require", 0, H_REQUIRE),
+	N("Proxy-Require", 0, H_PROXY_REQUIRE), N("Date", 0, H_DATE),
+	N("Content-Encoding", 'e', H_KNOWN), N("Subject", 's', H_KNOWN), N("Event", 'o', H_KNOWN),
+	N("Allow-Events", 'u', H_KNOWN), N("Refer-To", 'r', H_KNOWN), N("Referred-By", 'b', H_KNOWN),
+	N("Session-Expires", 'x', H_KNOWN), N("Identity", 'y', H_KNOWN),
+	N("Reject-Contact", 'j', H_KNOWN), N("Request-Disposition", 'd', H_KNOWN),
+	N("Accept-Contact", 'a', H_KNOWN), N("Accept", 0, H_KNOWN), N("Accept-Encoding", 0, H_KNOWN),
+	N("Accept-Language", 0, H_KNOWN), N("Alert-Info", 0, H_KNOWN), N("Allow", 0, H_KNOWN),
+	N("Authentication-Info", 0, H_KNOWN), N("Authorization", 0, H_KNOWN),
+	N("Call-Info", 0, H_KNOWN), N("Content-Disposition", 0, H_KNOWN),
+	N("Content-Language", 0, H_KNOWN), N("Diversion", 0, H_KNOWN), N("Error-Info", 0, H_KNOWN),
+	N("History-Info", 0, H_KNOWN), N("In-Reply-To", 0, H_KNOWN), N("Min-Expires", 0, H_KNOWN),
+	N("Min-SE", 0, H_KNOWN), N("MIME-Version", 0, H_KNOWN), N("Organization", 0, H_KNOWN),
+	N("P-Asserted-Identity", 0, H_KNOWN), N("P-Preferred-Identity", 0, H_KNOWN),
+	N("Path", 0, H_KNOWN), N("Priority", 0, H_KNOWN), N("Privacy", 0, H_KNOWN),
+	N("Proxy-Authenticate", 0, H_KNOWN), N("Proxy-Authorization", 0, H_KNOWN),
+	N("RAck", 0, H_KNOWN), N("Reason", 0, H_KNOWN), N("Replaces", 0, H_KNOWN),
+	N("Reply-To", 0, H_KNOWN), N("Retry-After", 0, H_KNOWN), N("RSeq", 0, H_KNOWN),
+	N("Server", 0, H_KNOWN), N("Service-Route", 0, H_KNOWN), N("Subscription-State", 0, H_KNOWN),
+	N("Timestamp", 0, H_KNOWN), N("Unsupported", 0, H_KNOWN), N("User-Agent", 0, H_KNOWN),
+	N("Warning", 0, H_KNOWN), N("WWW-Authenticate", 0, H_KNOWN),
 };
+#undef N
+
+/* names[] by the first letter of the name (255 ends a row), and the entry of
+ * each compact form: generated from names[] above, in its order. */
+static const unsigned char by_letter[26][14] = {
+	/* a */ { 19, 26, 27, 28, 29, 30, 31, 32, 33, 255 },
+	/* b */ { 255 },
+	/* c */ { 3, 4, 5, 7, 8, 16, 34, 35, 36, 255 },
+	/* d */ { 15, 37, 255 },
+	/* e */ { 11, 18, 38, 255 },
+	/* f */ { 1, 255 },
+	/* g */ { 255 },
+	/* h */ { 39, 255 },
+	/* i */ { 23, 40, 255 },
+	/* j */ { 255 },
+	/* k */ { 255 },
+	/* l */ { 255 },
+	/* m */ { 6, 41, 42, 43, 255 },
+	/* n */ { 255 },
+	/* o */ { 44, 255 },
+	/* p */ { 14, 45, 46, 47, 48, 49, 50, 51, 255 },
+	/* q */ { 255 },
+	/* r */ { 9, 10, 13, 20, 21, 24, 25, 52, 53, 54, 55, 56, 57, 255 },
+	/* s */ { 12, 17, 22, 58, 59, 60, 255 },
+	/* t */ { 2, 61, 255 },
+	/* u */ { 62, 63, 255 },
+	/* v */ { 0, 255 },
+	/* w */ { 64, 65, 255 },
+	/* x */ { 255 },
+	/* y */ { 255 },
+	/* z */ { 255 },
+};
+static const unsigned char by_compact[26] = { 26, 21, 7, 25, 16, 1, 255, 255, 3, 24, 12, 8, 5, 255, 18, 255, 255, 20, 17, 2, 19, 0, 255, 22, 23, 255 };
 
 const char *sip__canon_name(const char *name, size_t len, enum sip__hid *id)
 {
 	*id = H_OTHER;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((len == 1 && names[i].compact &&
-		     (name[0] | 0x20) == names[i].compact) ||
-		    sip__strncaseeq(name, len, names[i].name)) {
-			*id = names[i].id;
-			return names[i].name;
+	if (len == 0)
+		return NULL;
+	unsigned char first = (unsigned char)(name[0] | 0x20);
+	if (first < 'a' || first > 'z')
+		return NULL; /* every known name starts with a letter */
+	if (len == 1) {
+		unsigned k = by_compact[first - 'a'];
+		if (k == 255)
+			return NULL;
+		*id = names[k].id;
+		return names[k].name;
+	}
+	for (const unsigned char *k = by_letter[first - 'a']; *k != 255; k++) {
+		if (len == names[*k].len && strncasecmp(name, names[*k].name, len) == 0) {
+			*id = names[*k].id;
+			return names[*k].name;
 		}
 	}
 	return NULL;
+}
+
+int sip__names_check(void)
+{
+	size_t n = sizeof(names) / sizeof(names[0]);
+	size_t listed = 0;
+	for (unsigned l = 0; l < 26; l++)
+		for (const unsigned char *k = by_letter[l]; *k != 255; k++, listed++)
+			if (*k >= n || (unsigned char)(names[*k].name[0] | 0x20) != 'a' + l)
+				return -1;
+	if (listed != n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		enum sip__hid id;
+		if (names[i].len != strlen(names[i].name) ||
+		    sip__canon_name(names[i].name, names[i].len, &id) != names[i].name || id != names[i].id)
+			return -1;
+		if (names[i].compact && (sip__canon_name(&names[i].compact, 1, &id) != names[i].name ||
+					 id != names[i].id))
+			return -1;
+	}
+	for (unsigned l = 0; l < 26; l++)
+		if (by_compact[l] != 255 && names[by_compact[l]].compact != 'a' + (int)l)
+			return -1;
+	return 0;
 }
 
 enum sip__hid sip__hid(const char *name)

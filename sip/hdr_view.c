@@ -37,31 +37,73 @@ static void tok_list_free(struct sip_token_list *l)
 	l->n = 0;
 }
 
+/* Release the view of one header identity and mark it absent. */
+static void view_clear(struct sip_msg *m, enum sip__hid id)
+{
+	switch (id) {
+	case H_VIA:
+		for (size_t i = 0; i < m->nvia; i++)
+			via_clear(&m->via[i]);
+		free(m->via);
+		m->via = NULL;
+		m->nvia = 0;
+		break;
+	case H_FROM:
+		sip_nameaddr_free(m->from);
+		m->from = NULL;
+		break;
+	case H_TO:
+		sip_nameaddr_free(m->to);
+		m->to = NULL;
+		break;
+	case H_CALL_ID:
+		m->call_id = NULL;
+		break;
+	case H_CSEQ:
+		m->cseq = 0;
+		m->cseq_method = SIP_METHOD_UNKNOWN;
+		m->cseq_method_name = NULL;
+		break;
+	case H_CONTACT:
+		na_list_free(&m->contact);
+		m->contact_star = false;
+		break;
+	case H_ROUTE:
+		na_list_free(&m->route);
+		break;
+	case H_RECORD_ROUTE:
+		na_list_free(&m->record_route);
+		break;
+	case H_MAX_FORWARDS:
+		m->max_forwards = -1;
+		break;
+	case H_EXPIRES:
+		m->expires = -1;
+		break;
+	case H_CONTENT_TYPE:
+		m->content_type = NULL;
+		break;
+	case H_CONTENT_LENGTH:
+		m->content_length = -1;
+		break;
+	case H_SUPPORTED:
+		tok_list_free(&m->supported);
+		break;
+	case H_REQUIRE:
+		tok_list_free(&m->require);
+		break;
+	case H_PROXY_REQUIRE:
+		tok_list_free(&m->proxy_require);
+		break;
+	default:
+		break;
+	}
+}
+
 void sip__views_free(struct sip_msg *m)
 {
-	for (size_t i = 0; i < m->nvia; i++)
-		via_clear(&m->via[i]);
-	free(m->via);
-	m->via = NULL;
-	m->nvia = 0;
-	sip_nameaddr_free(m->from);
-	sip_nameaddr_free(m->to);
-	m->from = m->to = NULL;
-	m->call_id = NULL;
-	m->cseq = 0;
-	m->cseq_method = SIP_METHOD_UNKNOWN;
-	m->cseq_method_name = NULL;
-	na_list_free(&m->contact);
-	m->contact_star = false;
-	na_list_free(&m->route);
-	na_list_free(&m->record_route);
-	m->max_forwards = -1;
-	m->expires = -1;
-	m->content_type = NULL;
-	m->content_length = -1;
-	tok_list_free(&m->supported);
-	tok_list_free(&m->require);
-	tok_list_free(&m->proxy_require);
+	for (int id = H_OTHER; id < H_KNOWN; id++)
+		view_clear(m, (enum sip__hid)id);
 }
 
 /* sent-protocol LWS sent-by *( SEMI via-params ), from s[*pos]. */
@@ -354,7 +396,7 @@ int sip__views_build(struct sip_msg *m, bool strict, char *err, size_t errsz)
 	sip__views_free(m);
 	for (size_t k = 0; k < m->nhdrs; k++) {
 		const struct sip_hdr *h = &m->hdrs[k];
-		enum sip__hid id = sip__hid(h->name);
+		enum sip__hid id = (enum sip__hid)h->hid;
 		int rc;
 
 		rc = view_one(m, h, id);
@@ -375,6 +417,89 @@ int sip__views_build(struct sip_msg *m, bool strict, char *err, size_t errsz)
 	return 0;
 }
 
+int sip__view_first(struct sip_msg *m, const struct sip_hdr *h, enum sip__hid id)
+{
+	int rc = view_one(m, h, id);
+	if (rc) {
+		view_clear(m, id);
+		return rc == -ENOMEM ? rc : -EINVAL;
+	}
+	return 0;
+}
+
+int sip__view_rebuild(struct sip_msg *m, enum sip__hid id)
+{
+	if (id == H_OTHER || id >= H_DATE)
+		return 0; /* no view */
+	view_clear(m, id);
+	for (size_t k = 0; k < m->nhdrs; k++) {
+		const struct sip_hdr *h = &m->hdrs[k];
+		if ((enum sip__hid)h->hid == id && view_one(m, h, id) == -ENOMEM)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Deep copies of views, for responses built from their request. */
+static int via_copy(struct sip_via *d, const struct sip_via *s)
+{
+	memset(d, 0, sizeof(*d));
+	if (!(d->transport = strdup(s->transport)) || !(d->host = strdup(s->host)) ||
+	    sip__params_dup(&d->params, &d->nparams, s->params, s->nparams)) {
+		via_clear(d);
+		return -ENOMEM;
+	}
+	d->port = s->port;
+	d->branch = s->branch ? sip_param_get(d->params, d->nparams, "branch") : NULL;
+	d->received = s->received ? sip_param_get(d->params, d->nparams, "received") : NULL;
+	d->rport = s->rport;
+	d->rport_value = s->rport_value;
+	return 0;
+}
+
+static int na_copy(struct sip_nameaddr **out, const struct sip_nameaddr *s)
+{
+	struct sip_nameaddr *d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	if ((s->display && !(d->display = strdup(s->display))) ||
+	    (s->uri_text && !(d->uri_text = strdup(s->uri_text))) ||
+	    (s->uri && sip_uri_dup(&d->uri, s->uri)) ||
+	    sip__params_dup(&d->params, &d->nparams, s->params, s->nparams)) {
+		sip_nameaddr_free(d);
+		return -ENOMEM;
+	}
+	d->tag = s->tag ? sip_param_get(d->params, d->nparams, "tag") : NULL;
+	*out = d;
+	return 0;
+}
+
+int sip__views_for_response(struct sip_msg *m, const struct sip_msg *req, bool to_changed)
+{
+	int rc = 0;
+	sip__views_free(m);
+	for (size_t k = 0; k < m->nhdrs && rc != -ENOMEM; k++) {
+		const struct sip_hdr *h = &m->hdrs[k];
+		enum sip__hid id = (enum sip__hid)h->hid;
+		if (id == H_CALL_ID || id == H_CSEQ || (id == H_TO && to_changed))
+			rc = view_one(m, h, id); /* no allocation but for a tagged To */
+	}
+	if (rc == -ENOMEM)
+		return rc;
+	if (req->nvia) {
+		if (!(m->via = calloc(req->nvia, sizeof(*m->via))))
+			return -ENOMEM;
+		for (; m->nvia < req->nvia; m->nvia++)
+			if (via_copy(&m->via[m->nvia], &req->via[m->nvia]))
+				return -ENOMEM;
+	}
+	if (req->from && na_copy(&m->from, req->from))
+		return -ENOMEM;
+	if (!to_changed && req->to && na_copy(&m->to, req->to))
+		return -ENOMEM;
+	return 0;
+}
+
 int sip__hdr_validate(enum sip__hid id, const char *value, size_t len)
 {
 	struct sip_msg tmp;
@@ -384,7 +509,7 @@ int sip__hdr_validate(enum sip__hid id, const char *value, size_t len)
 	tmp.max_forwards = -1;
 	tmp.expires = -1;
 	tmp.content_length = -1;
-	struct sip_hdr h = { .name = (char *)"", .value = (char *)value, .value_len = len };
+	struct sip_hdr h = { .name = (char *)"", .value = (char *)value, .value_len = len, .hid = (int)id };
 	rc = view_one(&tmp, &h, id);
 	sip__views_free(&tmp);
 	return rc == -ENOMEM ? rc : rc ? -EINVAL : 0;

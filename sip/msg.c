@@ -21,15 +21,55 @@ struct sip_msg *sip__msg_alloc(void)
 	return m;
 }
 
+int sip__hdr_set_name(struct sip_hdr *h, const char *name, size_t nlen)
+{
+	enum sip__hid id;
+	const char *canon = sip__canon_name(name, nlen, &id);
+	h->hid = (int)id;
+	h->name_owned = !canon;
+	h->name = canon ? (char *)canon : sip__strndup(name, nlen);
+	return h->name ? 0 : -ENOMEM;
+}
+
+void sip__hdr_free(struct sip_hdr *h)
+{
+	if (h->name_owned)
+		free(h->name);
+	free(h->value);
+	h->name = h->value = NULL;
+}
+
+int sip__hdrs_room(struct sip_msg *m)
+{
+	if (m->nhdrs < m->hdrs_cap)
+		return 0;
+	size_t cap = m->hdrs_cap ? 2 * m->hdrs_cap : 16;
+	struct sip_hdr *nh = realloc(m->hdrs, cap * sizeof(*nh));
+	if (!nh)
+		return -ENOMEM;
+	m->hdrs = nh;
+	m->hdrs_cap = cap;
+	return 0;
+}
+
+struct sip_msg *sip_msg_ref(const struct sip_msg *m)
+{
+	struct sip_msg *w = (struct sip_msg *)m; /* only the count changes */
+	w->refs++;
+	return w;
+}
+
 void sip_msg_free(struct sip_msg *m)
 {
 	if (!m)
 		return;
-	sip__views_free(m);
-	for (size_t i = 0; i < m->nhdrs; i++) {
-		free(m->hdrs[i].name);
-		free(m->hdrs[i].value);
+	if (m->refs) {
+		m->refs--;
+		return;
 	}
+	sip__views_free(m);
+	for (size_t i = 0; i < m->nhdrs; i++)
+		sip__hdr_free(&m->hdrs[i]);
 	free(m->hdrs);
 	free(m->method_name);
 	free(m->ruri_text);
@@ -144,21 +184,16 @@ bad_status:
 /* Store the header being collected in v under name. */
 static int add_hdr(struct sip_msg *m, const char *name, size_t nlen, struct buf *v)
 {
-	enum sip__hid id;
-	const char *canon = sip__canon_name(name, nlen, &id);
-	struct sip_hdr *nh = realloc(m->hdrs, (m->nhdrs + 1) * sizeof(*nh));
-
-	if (!nh)
+	if (sip__hdrs_room(m))
 		return -ENOMEM;
-	m->hdrs = nh;
+	struct sip_hdr *nh = m->hdrs;
 	while (v->len && sip__ws((unsigned char)v->p[v->len - 1]))
 		v->len--;
-	nh[m->nhdrs].name = canon ? strdup(canon) : sip__strndup(name, nlen);
+	int rc = sip__hdr_set_name(&nh[m->nhdrs], name, nlen);
 	nh[m->nhdrs].value = sip__strndup(v->len ? v->p : "", v->len);
 	nh[m->nhdrs].value_len = v->len;
-	if (!nh[m->nhdrs].name || !nh[m->nhdrs].value) {
-		free(nh[m->nhdrs].name);
-		free(nh[m->nhdrs].value);
+	if (rc || !nh[m->nhdrs].value) {
+		sip__hdr_free(&nh[m->nhdrs]);
 		return -ENOMEM;
 	}
 	m->nhdrs++;
@@ -268,7 +303,8 @@ static int parse(const char *data, size_t len, struct sip_msg **out, char *err, 
 	int rc = -EINVAL;
 
 	*out = NULL;
-	sip__err(err, errsz, "%s", "");
+	if (err && errsz)
+		err[0] = '\0';
 	if (len > SIP_MSG_MAX) {
 		sip__err(err, errsz, "message larger than 64 KiB");
 		return -EINVAL;
@@ -397,7 +433,11 @@ long sip_stream_frame(const char *data, size_t len, size_t *skip)
 		sip__skip_ws(data, e, &k);
 		if (nlen == 0 || k >= e || data[k] != ':')
 			return -EINVAL;
-		sip__canon_name(data + i, nlen, &id);
+		/* only "Content-Length" and "l" matter here: skip the lookup for the rest */
+		unsigned char f = (unsigned char)(data[i] | 0x20);
+		id = H_OTHER;
+		if (f == 'c' || f == 'l')
+			sip__canon_name(data + i, nlen, &id);
 		if (id == H_CONTENT_LENGTH) {
 			/* the value, possibly folded onto the following lines */
 			unsigned long v = 0;
@@ -436,31 +476,71 @@ long sip_stream_frame(const char *data, size_t len, size_t *skip)
 
 /* ---- printing ---- */
 
+/* "Content-Length: N\r\n" (the body's length; no printf on this path). */
+static int put_content_length(struct buf *out, size_t n)
+{
+	char t[48] = "Content-Length: ", d[24];
+	size_t k = 16, nd = 0;
+	do
+		d[nd++] = (char)('0' + n % 10);
+	while ((n /= 10));
+	while (nd)
+		t[k++] = d[--nd];
+	t[k++] = '\r';
+	t[k++] = '\n';
+	return buf_append(out, t, k);
+}
+
 int sip_msg_print(const struct sip_msg *m, struct buf *out)
 {
 	bool cl_done = false;
 	int rc;
 
-	if (m->request)
-		rc = buf_printf(out, "%s %s SIP/2.0\r\n", m->method_name, m->ruri_text);
-	else
+	/* one allocation for the whole message, in the usual case */
+	size_t est = 64 + m->body_len + (m->ruri_text ? strlen(m->ruri_text) : 0) +
+		     (m->reason ? strlen(m->reason) : 0) + (m->method_name ? strlen(m->method_name) : 0);
+	for (size_t i = 0; i < m->nhdrs; i++)
+		est += strlen(m->hdrs[i].name) + m->hdrs[i].value_len + 4;
+	if ((rc = buf_reserve(out, est)))
+		return rc;
+	if (m->request) {
+		rc = buf_puts(out, m->method_name ? m->method_name : "(null)");
+		if (!rc)
+			rc = buf_append(out, " ", 1);
+		if (!rc)
+			rc = buf_puts(out, m->ruri_text ? m->ruri_text : "(null)");
+		if (!rc)
+			rc = buf_append(out, " SIP/2.0\r\n", 10);
+	} else if (m->status >= 100 && m->status <= 999) {
+		char sl[13] = "SIP/2.0 000 ";
+		sl[8] = (char)('0' + m->status / 100);
+		sl[9] = (char)('0' + m->status / 10 % 10);
+		sl[10] = (char)('0' + m->status % 10);
+		rc = buf_append(out, sl, 12);
+		if (!rc)
+			rc = buf_puts(out, m->reason ? m->reason : "");
+		if (!rc)
+			rc = buf_append(out, "\r\n", 2);
+	} else
 		rc = buf_printf(out, "SIP/2.0 %03d %s\r\n", m->status, m->reason ? m->reason : "");
 	for (size_t i = 0; i < m->nhdrs && !rc; i++) {
 		const struct sip_hdr *h = &m->hdrs[i];
-		if (sip__hid(h->name) == H_CONTENT_LENGTH) {
+		if (h->hid == H_CONTENT_LENGTH) {
 			if (!cl_done)
-				rc = buf_printf(out, "Content-Length: %zu\r\n", m->body_len);
+				rc = put_content_length(out, m->body_len);
 			cl_done = true;
 			continue;
 		}
-		rc = buf_printf(out, "%s: ", h->name);
+		rc = buf_append(out, h->name, strlen(h->name));
+		if (!rc)
+			rc = buf_append(out, ": ", 2);
 		if (!rc)
 			rc = buf_append(out, h->value, h->value_len);
 		if (!rc)
 			rc = buf_append(out, "\r\n", 2);
 	}
 	if (!rc && !cl_done)
-		rc = buf_printf(out, "Content-Length: %zu\r\n", m->body_len);
+		rc = put_content_length(out, m->body_len);
 	if (!rc)
 		rc = buf_append(out, "\r\n", 2);
 	if (!rc && m->body_len)
@@ -490,9 +570,12 @@ int sip_msg_dup(struct sip_msg **out, const struct sip_msg *src)
 		goto cleanup;
 	if (src->nhdrs && !(m->hdrs = calloc(src->nhdrs, sizeof(*m->hdrs))))
 		goto cleanup;
+	m->hdrs_cap = src->nhdrs;
 	for (size_t i = 0; i < src->nhdrs; i++) {
 		const struct sip_hdr *h = &src->hdrs[i];
-		m->hdrs[i].name = strdup(h->name);
+		m->hdrs[i].name_owned = h->name_owned;
+		m->hdrs[i].hid = h->hid;
+		m->hdrs[i].name = h->name_owned ? strdup(h->name) : h->name;
 		m->hdrs[i].value = sip__strndup(h->value, h->value_len);
 		m->hdrs[i].value_len = h->value_len;
 		m->nhdrs++;

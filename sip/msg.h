@@ -77,11 +77,15 @@ enum sip_method {
 	SIP_METHOD_MESSAGE,
 };
 
-/* One header field.  Owned by sip_msg.hdrs[]; both strings are heap copies. */
+/* One header field.  Owned by sip_msg.hdrs[]; value is a heap copy, and so is
+ * name when name_owned (an unknown name; a known one points to the static
+ * canonical name). */
 struct sip_hdr {
 	char *name;   /* canonical long name for known headers, else as received */
 	char *value;  /* unfolded, trimmed; NUL-terminated */
 	size_t value_len; /* bytes of value: a quoted string may hold a NUL (RFC 4475 intmeth) */
+	bool name_owned;  /* internal: name is a heap copy */
+	int hid;          /* internal: the header's identity (sip/msg_int.h) */
 };
 
 /* One Via value ("SIP/2.0/UDP host:port;branch=..").  Owned by sip_msg.via[];
@@ -143,6 +147,7 @@ struct sip_msg {
 	/* headers in order */
 	struct sip_hdr *hdrs;
 	size_t nhdrs;
+	size_t hdrs_cap;            /* slots allocated in hdrs (internal) */
 
 	/* views (see above); absent ones are NULL / 0 / -1 */
 	struct sip_via *via;        /* all Via values, top first */
@@ -168,6 +173,8 @@ struct sip_msg {
 	/* body: heap copy, NUL-terminated for convenience, may contain NULs */
 	char *body;                 /* NULL when empty */
 	size_t body_len;
+
+	unsigned refs;              /* owners besides the first (sip_msg_ref) */
 };
 
 /* Parse one whole message.  0 and *out; -EINVAL with err (when errsz > 0);
@@ -179,7 +186,14 @@ int sip_msg_parse(const char *data, size_t len, struct sip_msg **out, char *err,
 int sip_msg_parse_partial(const char *data, size_t len, struct sip_msg **out, char *err,
 			  size_t errsz);
 
+/* Release one owner's hold; the last one frees the message. */
 void sip_msg_free(struct sip_msg *m);
+
+/* One more owner for m (a received request kept by its server transaction and
+ * by its call, instead of a deep copy each): every owner calls sip_msg_free().
+ * A message with more than one owner must not be changed: take a copy with
+ * sip_msg_dup() to edit it.  Not thread-safe (the loop thread's messages). */
+struct sip_msg *sip_msg_ref(const struct sip_msg *m);
 
 /* Deep copy (the malformed flag included).  0, -ENOMEM. */
 int sip_msg_dup(struct sip_msg **out, const struct sip_msg *m);

@@ -82,23 +82,44 @@ const char *sip_reason_phrase(int code)
 
 /* ---- random identifiers ---- */
 
-static int random_alnum(char *out, size_t n)
-{
-	static const char set[] =
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	unsigned char r[64];
-	size_t o = 0;
+/* Random bytes from getrandom(), drawn 512 at a time: a call needs about six
+ * identifiers (tags, branches, a Call-ID), and one system call each cost more
+ * than making them.  Per thread; the bytes are used once and then wiped. */
+static _Thread_local struct {
+	unsigned char b[512];
+	size_t pos, len;
+} rnd_pool;
 
-	while (o < n) {
-		ssize_t got = getrandom(r, sizeof(r), 0);
+static int random_byte(unsigned char *out)
+{
+	while (rnd_pool.pos >= rnd_pool.len) {
+		ssize_t got = getrandom(rnd_pool.b, sizeof(rnd_pool.b), 0);
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		for (ssize_t i = 0; i < got && o < n; i++)
-			if (r[i] < 248) /* 248 = 4 * 62: no bias */
-				out[o++] = set[r[i] % 62];
+		rnd_pool.pos = 0;
+		rnd_pool.len = (size_t)got;
+	}
+	*out = rnd_pool.b[rnd_pool.pos];
+	rnd_pool.b[rnd_pool.pos++] = 0;
+	return 0;
+}
+
+static int random_alnum(char *out, size_t n)
+{
+	static const char set[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t o = 0;
+
+	while (o < n) {
+		unsigned char r = 0;
+		int rc = random_byte(&r);
+		if (rc)
+			return rc;
+		if (r < 248) /* 248 = 4 * 62: no bias */
+			out[o++] = set[r % 62];
 	}
 	out[n] = '\0';
 	return 0;
@@ -124,19 +145,38 @@ int sip_random_callid(char *out, size_t outsz)
 
 /* ---- header access ---- */
 
-static const char *canon(const char *name)
+static enum sip__hid name_id(const char *name)
+{
+	enum sip__hid id;
+	sip__canon_name(name, strlen(name), &id);
+	return id;
+}
+
+/* A name to look fields up by: a known name is stored as its static
+ * canonical string, so it matches by pointer; an unknown one by text. */
+struct lookup {
+	const char *c;
+	bool known;
+};
+
+static struct lookup lookup_of(const char *name)
 {
 	enum sip__hid id;
 	const char *c = sip__canon_name(name, strlen(name), &id);
-	return c ? c : name;
+	return (struct lookup){ c ? c : name, c != NULL };
+}
+
+static bool is_named(const struct sip_hdr *h, struct lookup k)
+{
+	return k.known ? h->name == k.c : h->name_owned && strcasecmp(h->name, k.c) == 0;
 }
 
 /* Index in hdrs[] of the idx-th field called name, or -1. */
 static long find(const struct sip_msg *m, const char *name, size_t idx)
 {
-	const char *c = canon(name);
+	struct lookup k = lookup_of(name);
 	for (size_t i = 0; i < m->nhdrs; i++)
-		if (strcasecmp(m->hdrs[i].name, c) == 0 && idx-- == 0)
+		if (is_named(&m->hdrs[i], k) && idx-- == 0)
 			return (long)i;
 	return -1;
 }
@@ -149,10 +189,10 @@ const char *sip_msg_hdr(const struct sip_msg *m, const char *name, size_t idx)
 
 size_t sip_msg_hdr_count(const struct sip_msg *m, const char *name)
 {
-	const char *c = canon(name);
+	struct lookup k = lookup_of(name);
 	size_t n = 0;
 	for (size_t i = 0; i < m->nhdrs; i++)
-		if (strcasecmp(m->hdrs[i].name, c) == 0)
+		if (is_named(&m->hdrs[i], k))
 			n++;
 	return n;
 }
@@ -164,9 +204,10 @@ static bool single(enum sip__hid id)
 	       id == H_EXPIRES;
 }
 
-/* Check name and value; *cname gets the name to store. */
-static int check(const struct sip_msg *m, const char *name, const char *value, bool adding,
-		 const char **cname)
+/* Check name and value (the value only when validate); *cname gets the name
+ * to store, *idp its identity. */
+static int check_v(const struct sip_msg *m, const char *name, const char *value, bool adding,
+		   const char **cname, enum sip__hid *idp, bool validate)
 {
 	size_t nlen = strlen(name), vlen = strlen(value);
 	enum sip__hid id;
@@ -179,39 +220,65 @@ static int check(const struct sip_msg *m, const char *name, const char *value, b
 	*cname = sip__canon_name(name, nlen, &id);
 	if (!*cname)
 		*cname = name;
+	*idp = id;
 	if (adding && m->nhdrs >= SIP_MAX_HEADERS)
 		return -E2BIG;
 	if (adding && single(id) && sip_msg_hdr_count(m, name) > 0)
 		return -EINVAL;
-	return id == H_OTHER || id == H_KNOWN ? 0 : sip__hdr_validate(id, value, vlen);
+	return !validate || id == H_OTHER || id == H_KNOWN ? 0 : sip__hdr_validate(id, value, vlen);
+}
+
+static int check(const struct sip_msg *m, const char *name, const char *value, bool adding,
+		 const char **cname, enum sip__hid *idp)
+{
+	return check_v(m, name, value, adding, cname, idp, true);
+}
+
+/* A header with a view (not Date) that m does not have yet: its value is
+ * validated by building its view once, not parsed twice. */
+static bool first_of_view(const struct sip_msg *m, const char *cname, enum sip__hid id)
+{
+	return id != H_OTHER && id != H_KNOWN && id != H_DATE && sip_msg_hdr_count(m, cname) == 0;
+}
+
+static void drop(struct sip_msg *m, size_t i)
+{
+	sip__hdr_free(&m->hdrs[i]);
+	memmove(&m->hdrs[i], &m->hdrs[i + 1], (m->nhdrs - i - 1) * sizeof(m->hdrs[0]));
+	m->nhdrs--;
 }
 
 int sip_msg_hdr_insert(struct sip_msg *m, size_t pos, const char *name, const char *value)
 {
 	const char *cname;
+	enum sip__hid id;
 	struct sip_hdr h;
-	int rc = check(m, name, value, true, &cname);
+	int rc = check_v(m, name, value, true, &cname, &id, false);
 
 	if (rc)
 		return rc;
+	bool first = first_of_view(m, cname, id);
+	if (!first && id != H_OTHER && id != H_KNOWN &&
+	    (rc = sip__hdr_validate(id, value, strlen(value))))
+		return rc;
 	if (pos > m->nhdrs)
 		pos = m->nhdrs;
-	h.name = strdup(cname);
+	rc = sip__hdr_set_name(&h, cname, strlen(cname));
 	h.value = strdup(value);
 	h.value_len = strlen(value);
-	struct sip_hdr *nh = realloc(m->hdrs, (m->nhdrs + 1) * sizeof(*nh));
-	if (!h.name || !h.value || !nh) {
-		free(h.name);
-		free(h.value);
-		if (nh)
-			m->hdrs = nh;
+	if (rc || !h.value || sip__hdrs_room(m)) {
+		sip__hdr_free(&h);
 		return -ENOMEM;
 	}
-	m->hdrs = nh;
+	struct sip_hdr *nh = m->hdrs;
 	memmove(&nh[pos + 1], &nh[pos], (m->nhdrs - pos) * sizeof(*nh));
 	nh[pos] = h;
 	m->nhdrs++;
-	return sip__views_build(m, false, NULL, 0);
+	if (first && (rc = sip__view_first(m, &nh[pos], id))) {
+		drop(m, pos);
+		return rc;
+	}
+	return first ? 0 : sip__view_rebuild(m, id);
 }
 
 int sip_msg_hdr_add(struct sip_msg *m, const char *name, const char *value)
@@ -243,12 +310,13 @@ int sip_msg_hdr_addf(struct sip_msg *m, const char *name, const char *fmt, ...)
 int sip_msg_hdr_replace(struct sip_msg *m, const char *name, size_t idx, const char *value)
 {
 	const char *cname;
+	enum sip__hid id;
 	long i = find(m, name, idx);
 	int rc;
 
 	if (i < 0)
 		return -ENOENT;
-	rc = check(m, name, value, false, &cname);
+	rc = check(m, name, value, false, &cname, &id);
 	if (rc)
 		return rc;
 	char *v = strdup(value);
@@ -257,15 +325,7 @@ int sip_msg_hdr_replace(struct sip_msg *m, const char *name, size_t idx, const c
 	free(m->hdrs[i].value);
 	m->hdrs[i].value = v;
 	m->hdrs[i].value_len = strlen(v);
-	return sip__views_build(m, false, NULL, 0);
-}
-
-static void drop(struct sip_msg *m, size_t i)
-{
-	free(m->hdrs[i].name);
-	free(m->hdrs[i].value);
-	memmove(&m->hdrs[i], &m->hdrs[i + 1], (m->nhdrs - i - 1) * sizeof(m->hdrs[0]));
-	m->nhdrs--;
+	return sip__view_rebuild(m, id);
 }
 
 int sip_msg_hdr_remove(struct sip_msg *m, const char *name, size_t idx)
@@ -274,7 +334,7 @@ int sip_msg_hdr_remove(struct sip_msg *m, const char *name, size_t idx)
 	if (i < 0)
 		return -ENOENT;
 	drop(m, (size_t)i);
-	return sip__views_build(m, false, NULL, 0);
+	return sip__view_rebuild(m, name_id(name));
 }
 
 int sip_msg_hdr_remove_all(struct sip_msg *m, const char *name)
@@ -282,13 +342,14 @@ int sip_msg_hdr_remove_all(struct sip_msg *m, const char *name)
 	long i;
 	while ((i = find(m, name, 0)) >= 0)
 		drop(m, (size_t)i);
-	return sip__views_build(m, false, NULL, 0);
+	return sip__view_rebuild(m, name_id(name));
 }
 
 int sip_msg_hdr_set(struct sip_msg *m, const char *name, const char *value)
 {
 	const char *cname;
-	int rc = check(m, name, value, false, &cname);
+	enum sip__hid id;
+	int rc = check(m, name, value, false, &cname, &id);
 
 	if (rc)
 		return rc;
@@ -297,7 +358,7 @@ int sip_msg_hdr_set(struct sip_msg *m, const char *name, const char *value)
 		long i;
 		while (!rc && (i = find(m, name, 1)) >= 0)
 			drop(m, (size_t)i);
-		return rc ? rc : sip__views_build(m, false, NULL, 0);
+		return rc ? rc : sip__view_rebuild(m, id);
 	}
 	return sip_msg_hdr_add(m, name, value);
 }
@@ -309,7 +370,7 @@ int sip_msg_set_body(struct sip_msg *m, const void *body, size_t len, const char
 
 	if (len > SIP_MSG_MAX)
 		return -EINVAL;
-	if (content_type && (rc = check(m, "Content-Type", content_type, false, &(const char *){0})))
+	if (content_type && (rc = check(m, "Content-Type", content_type, false, &(const char *){0}, &(enum sip__hid){0})))
 		return rc;
 	if (len && !(b = sip__strndup(body, len)))
 		return -ENOMEM;
@@ -389,9 +450,10 @@ int sip_msg_new_response(struct sip_msg **out, const struct sip_msg *req, int st
 	rc = -ENOMEM;
 	if (!(m->reason = strdup(reason)))
 		goto cleanup;
+	bool to_changed = false;
 	for (size_t i = 0; i < req->nhdrs; i++) {
 		const struct sip_hdr *h = &req->hdrs[i];
-		enum sip__hid id = sip__hid(h->name);
+		enum sip__hid id = (enum sip__hid)h->hid;
 		struct sip_hdr nh = { 0 };
 		struct buf v = BUF_INIT;
 
@@ -399,23 +461,22 @@ int sip_msg_new_response(struct sip_msg **out, const struct sip_msg *req, int st
 			continue;
 		rc = buf_append(&v, h->value, h->value_len);
 		if (!rc && id == H_TO && to_tag && req->to && !req->to->tag &&
-		    sip_msg_hdr_count(req, "To") == 1)
+		    sip_msg_hdr_count(req, "To") == 1) {
 			rc = buf_printf(&v, ";tag=%s", to_tag);
-		nh.name = strdup(h->name);
+			to_changed = true;
+		}
+		nh.name = h->name; /* the static canonical name of one of the five */
+		nh.hid = h->hid;
 		nh.value_len = v.len;
 		nh.value = v.p ? v.p : strdup("");
-		struct sip_hdr *arr = realloc(m->hdrs, (m->nhdrs + 1) * sizeof(*arr));
-		if (arr)
-			m->hdrs = arr;
-		if (rc || !nh.name || !nh.value || !arr) {
-			free(nh.name);
+		if (rc || !nh.value || sip__hdrs_room(m)) {
 			free(nh.value);
 			rc = -ENOMEM;
 			goto cleanup;
 		}
 		m->hdrs[m->nhdrs++] = nh;
 	}
-	rc = sip__views_build(m, false, NULL, 0);
+	rc = req->malformed ? sip__views_build(m, false, NULL, 0) : sip__views_for_response(m, req, to_changed);
 cleanup:
 	if (rc) {
 		sip_msg_free(m);

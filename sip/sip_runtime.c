@@ -17,6 +17,7 @@
 #include "sip/b2bua.h"
 #include "sip/keepalive.h"
 #include "sip/route.h"
+#include "sip/srcaddr.h"
 #include "sip/tls.h"
 #include "sip/transport.h"
 #include "sip/txn.h"
@@ -26,6 +27,7 @@
 struct pol_entry {          /* a compiled policy; owned by R */
 	char key[96];
 	uint64_t fp;            /* fingerprint of everything it was built from */
+	uint64_t checked_ms;    /* when fp was last compared (tmr_now_ms), 0 = at the next use */
 	struct tls_policy *p;   /* one reference */
 	char err[256];
 };
@@ -127,17 +129,27 @@ static uint64_t policy_fp(const struct cfg_tls_profile *prof, const char *tp, co
 	return h;
 }
 
-/* A policy by key, rebuilt only when its fingerprint changed. */
+/* A policy by key, rebuilt only when its fingerprint changed.  The fingerprint
+ * stats the trustpoints' files, so between commits an outbound call compares
+ * it at most once per POLICY_RECHECK_MS: a certificate file replaced on disk
+ * is taken up by the calls that start after that, not by every call paying
+ * for up to eight stat() calls.  A commit compares at once (sip_runtime_apply). */
+#define POLICY_RECHECK_MS 1000
 static struct tls_policy *policy_get(const char *key, const struct cfg_tls_profile *prof, const char *tp,
 				     const char *vtp, bool cnsan)
 {
-	uint64_t fp = policy_fp(prof, tp, vtp, cnsan);
 	struct pol_entry *e = NULL;
 	for (int i = 0; i < R.npol && !e; i++)
 		if (!strcmp(R.pol[i].key, key))
 			e = &R.pol[i];
-	if (e && e->fp == fp)
+	uint64_t now = tmr_now_ms();
+	if (e && e->checked_ms && now - e->checked_ms < POLICY_RECHECK_MS)
 		return e->p;
+	uint64_t fp = policy_fp(prof, tp, vtp, cnsan);
+	if (e && e->fp == fp) {
+		e->checked_ms = now;
+		return e->p;
+	}
 	if (!e) {
 		if (R.npol == MAX_POLICIES) {
 			/* full: the oldest goes (connections keep their own reference) */
@@ -152,6 +164,7 @@ static struct tls_policy *policy_get(const char *key, const struct cfg_tls_profi
 	}
 	e->p = NULL;
 	e->fp = fp;
+	e->checked_ms = now;
 	e->err[0] = '\0';
 	if (tls_policy_build(R.cfg, prof, tp, vtp, cnsan, &e->p, e->err, sizeof(e->err)))
 		log_msg(3, "SIP", "TLS_POLICY", "TLS policy %s: %s", key, e->err);
@@ -401,6 +414,9 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)
 	int lrc = sip_transport_listen(specs, n, err, errsz);
 	/* TLS: the server policy for inbound connections; client ones on demand */
 	R.cfg = c;
+	for (int i = 0; i < R.npol; i++)
+		R.pol[i].checked_ms = 0; /* a commit compares every fingerprint again */
+	sip_srcaddr_flush(); /* listeners and addresses may have changed */
 	struct tls_policy *srv = NULL;
 	R.server_err[0] = '\0';
 	if (c->sipua.def_tls_profile[0]) {

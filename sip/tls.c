@@ -27,6 +27,9 @@ struct tls_conn {
 	enum tls_want want;
 	bool peer_eof;              /* recv() returned 0 */
 	int io_errno;               /* last send/recv errno */
+	unsigned char *ra;          /* owned: bytes read ahead of GnuTLS, NULL when none */
+	size_t ra_off, ra_len;
+	bool drained;               /* the last recv() found the socket emptied */
 	bool cr_sent, cr_received;
 	bool verify_failed;
 	int alert;                  /* alert chosen by our verification, -1 none */
@@ -137,23 +140,66 @@ static ssize_t push_cb(gnutls_transport_ptr_t ptr, const void *buf, size_t len)
 	return r;
 }
 
+/* GnuTLS pulls a record in two reads (the 5-byte header, then the rest), and
+ * a reader loops until EAGAIN: three recv() per SIP message.  So one recv()
+ * takes what the socket holds into a stack buffer; what GnuTLS did not ask for
+ * yet is kept in c->ra (heap, only while it holds bytes), and c->drained tells
+ * whether the socket was emptied (tls_session_more). */
+#define TLS_READ_AHEAD (16384 + 2048 + 5)  /* one TLS 1.2 record at most */
+
 static ssize_t pull_cb(gnutls_transport_ptr_t ptr, void *buf, size_t len)
 {
 	struct tls_conn *c = ptr;
-	ssize_t r = recv(c->fd, buf, len, 0);
+	unsigned char tmp[TLS_READ_AHEAD];
+
+	if (c->ra) {
+		size_t n = c->ra_len - c->ra_off;
+		if (n > len)
+			n = len;
+		memcpy(buf, c->ra + c->ra_off, n);
+		c->ra_off += n;
+		if (c->ra_off == c->ra_len) {
+			free(c->ra);
+			c->ra = NULL;
+			c->ra_off = c->ra_len = 0;
+		}
+		return (ssize_t)n;
+	}
+	bool direct = len >= sizeof(tmp);
+	size_t want = direct ? len : sizeof(tmp);
+	ssize_t r = recv(c->fd, direct ? buf : tmp, want, 0);
 
 	if (r == 0)
 		c->peer_eof = true;
 	if (r < 0) {
 		c->io_errno = errno;
+		c->drained = errno == EAGAIN || errno == EWOULDBLOCK;
 		gnutls_transport_set_errno(c->s, errno);
+		return r;
 	}
-	return r;
+	c->drained = (size_t)r < want;
+	if (direct || (size_t)r <= len) {
+		if (!direct)
+			memcpy(buf, tmp, (size_t)r);
+		return r;
+	}
+	if (!(c->ra = malloc((size_t)r - len))) {
+		c->io_errno = ENOMEM;
+		gnutls_transport_set_errno(c->s, ENOMEM);
+		return -1;
+	}
+	memcpy(buf, tmp, len);
+	c->ra_len = (size_t)r - len;
+	c->ra_off = 0;
+	memcpy(c->ra, tmp + len, c->ra_len);
+	return (ssize_t)len;
 }
 
 static int pull_timeout_cb(gnutls_transport_ptr_t ptr, unsigned ms)
 {
 	struct tls_conn *c = ptr;
+	if (c->ra)
+		return 1;
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 	int r = poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
 
@@ -327,6 +373,7 @@ void tls_session_free(struct tls_conn *c)
 	if (c->s)
 		gnutls_deinit(c->s);
 	tls_policy_unref(c->pol);
+	free(c->ra);
 	free(c);
 }
 
@@ -504,6 +551,16 @@ ssize_t tls_session_read(struct tls_conn *c, void *buf, size_t len)
 		return -ECONNRESET;
 	dbg(c, TLS_DEBUG_ERROR, "TLS read: %s", gnutls_strerror((int)r));
 	return -EPROTO;
+}
+
+bool tls_session_buffered(const struct tls_conn *c)
+{
+	return c->ra || (c->done && gnutls_record_check_pending(c->s) > 0);
+}
+
+bool tls_session_more(const struct tls_conn *c)
+{
+	return !c->drained || tls_session_buffered(c);
 }
 
 ssize_t tls_session_write(struct tls_conn *c, const void *buf, size_t len)

@@ -129,6 +129,12 @@ enum tls_want tls_session_want(const struct tls_conn *c);
 /* > 0 bytes, 0 = peer closed (close_notify or EOF), -EAGAIN, -EPROTO,
  * -ECONNRESET. */
 ssize_t tls_session_read(struct tls_conn *c, void *buf, size_t len);
+/* Bytes taken from the socket wait in the session (read ahead, or a record
+ * not yet returned): read again without waiting for the fd to be readable. */
+bool tls_session_buffered(const struct tls_conn *c);
+/* A read may still return data: buffered, or the last recv() did not find the
+ * socket empty.  False means the next read would only say -EAGAIN. */
+bool tls_session_more(const struct tls_conn *c);
 /* > 0 bytes written (all of them or a part), -EAGAIN (call again with the
  * SAME buffer and length), -EPIPE, -EPROTO. */
 ssize_t tls_session_write(struct tls_conn *c, const void *buf, size_t len);

@@ -30,17 +30,58 @@ const char *sip_proto_upper(enum sip_proto p)
 	return p < SIP_PROTO_COUNT ? n[p] : "?";
 }
 
+/* Decimal digits of v at o; the count.  (Formatting addresses is on every
+ * message's path: Via, Contact, keys; no printf.) */
+static size_t put_uint(char *o, unsigned v)
+{
+	char t[10];
+	size_t k = 0, n = 0;
+	do
+		t[k++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (k)
+		o[n++] = t[--k];
+	return n;
+}
+
+/* Dotted quad of an IPv4 address (network order) at o (16 bytes); the length. */
+static size_t put_v4(char *o, const struct in_addr *a)
+{
+	const unsigned char *b = (const unsigned char *)&a->s_addr;
+	size_t n = 0;
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			o[n++] = '.';
+		n += put_uint(o + n, b[i]);
+	}
+	o[n] = '\0';
+	return n;
+}
+
+/* Copy t[0..len) to buf as snprintf would (truncated, NUL-terminated). */
+static void put_out(char *buf, size_t n, const char *t, size_t len)
+{
+	if (!n)
+		return;
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, t, len);
+	buf[len] = '\0';
+}
+
 const char *sip_addr_str(const struct sockaddr_storage *ss, char *buf, size_t n)
 {
-	char a[INET6_ADDRSTRLEN] = "?";
+	char a[INET6_ADDRSTRLEN + 16] = "?";
 	if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, INET6_ADDRSTRLEN);
 		snprintf(buf, n, "[%s]:%u", a, ntohs(s6->sin6_port));
 	} else {
 		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
-		snprintf(buf, n, "%s:%u", a, ntohs(s4->sin_port));
+		size_t k = put_v4(a, &s4->sin_addr);
+		a[k++] = ':';
+		k += put_uint(a + k, ntohs(s4->sin_port));
+		put_out(buf, n, a, k);
 	}
 	return buf;
 }
@@ -49,6 +90,8 @@ const char *sip_addr_host(const struct sockaddr_storage *ss, char *buf, size_t n
 {
 	if (ss->ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf, (socklen_t)n);
+	else if (n >= INET_ADDRSTRLEN)
+		put_v4(buf, &((const struct sockaddr_in *)ss)->sin_addr);
 	else
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)n);
 	return buf;

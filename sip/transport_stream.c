@@ -26,6 +26,7 @@ struct sip_conn {           /* owned by T.conns */
 	bool outbound;
 	enum conn_state state;
 	int fd;
+	uint32_t ev;                /* events the loop watches fd for */
 	struct sockaddr_storage remote, local;
 	struct buf in, out;
 	struct tls_conn *tls;       /* owned (it holds a reference on policy) */
@@ -40,6 +41,11 @@ struct sip_conn {           /* owned by T.conns */
 };
 
 static struct loop_timer *g_age_timer;
+/* Dead connections are freed by reap(), but not while conn_io() is running:
+ * a send from inside the rx callback may close the very connection being read
+ * (a response on a broken socket), which conn_io() still uses afterwards. */
+static int g_io_depth;
+static bool g_dead_pending;     /* some connection is dead and not yet freed */
 
 #define TLS_FAIL_KEEP 16
 static struct sip_tls_failure g_fail[TLS_FAIL_KEEP]; /* ring of the last failed handshakes */
@@ -80,6 +86,7 @@ static void conn_close(struct sip_conn *c, int err, const char *reason)
 	if (c->dead)
 		return;
 	c->dead = true;
+	g_dead_pending = true;
 	if (c->fd >= 0) {
 		loop_del(c->fd);
 		close(c->fd);
@@ -97,6 +104,9 @@ static void conn_close(struct sip_conn *c, int err, const char *reason)
 
 static void reap(void)
 {
+	if (!g_dead_pending || g_io_depth)
+		return;
+	g_dead_pending = false;
 	struct sip_conn **pp = &T.conns;
 	while (*pp) {
 		struct sip_conn *c = *pp;
@@ -154,7 +164,8 @@ static void conn_watch(struct sip_conn *c)
 	uint32_t ev = EPOLLIN;
 	if (c->state == C_CONNECTING || c->out.len || (c->tls && tls_session_want(c->tls) == TLS_WANT_WRITE))
 		ev |= EPOLLOUT;
-	loop_mod(c->fd, ev);
+	if (ev != c->ev && loop_mod(c->fd, ev) == 0)
+		c->ev = ev;
 }
 
 static void note_queue(struct sip_conn *c)
@@ -272,9 +283,18 @@ static void handshake_step(struct sip_conn *c)
 	established(c);
 }
 
+static void conn_io_step(struct sip_conn *c, uint32_t events);
+
 static void conn_io(void *arg, uint32_t events)
 {
-	struct sip_conn *c = arg;
+	g_io_depth++;
+	conn_io_step(arg, events);
+	g_io_depth--;
+	reap();
+}
+
+static void conn_io_step(struct sip_conn *c, uint32_t events)
+{
 	if (c->dead)
 		return;
 	if (c->state == C_CONNECTING) {
@@ -304,8 +324,11 @@ static void conn_io(void *arg, uint32_t events)
 			return;
 		}
 	}
-	if (c->state == C_ESTABLISHED && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
-		for (int i = 0; i < 16; i++) {
+	/* bytes the TLS session read ahead do not make the fd readable again:
+	 * read until they are gone */
+	if (c->state == C_ESTABLISHED &&
+	    ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || (c->tls && tls_session_buffered(c->tls)))) {
+		for (int i = 0; i < 16 || (c->tls && tls_session_buffered(c->tls)); i++) {
 			char tmp[16384];
 			ssize_t r;
 			if (c->tls)
@@ -330,7 +353,7 @@ static void conn_io(void *arg, uint32_t events)
 				reap();
 				return;
 			}
-			if (!c->tls && (size_t)r < sizeof(tmp))
+			if (c->tls ? !tls_session_more(c->tls) : (size_t)r < sizeof(tmp))
 				break;
 		}
 	}
@@ -404,6 +427,7 @@ void sip_stream_accept_cb(void *arg, uint32_t events)
 			conn_close(c, -ENOMEM, "cannot watch");
 			continue;
 		}
+		c->ev = EPOLLIN;
 	}
 	reap();
 }
@@ -473,6 +497,7 @@ int sip_stream_send(const struct sip_dest *dst, const char *data, size_t len,
 			reap();
 			return -ENOMEM;
 		}
+		c->ev = EPOLLIN | EPOLLOUT;
 	}
 	if (c->state != C_ESTABLISHED && fail) {
 		struct pending_fail *v = realloc(c->pf, sizeof(*v) * (size_t)(c->npf + 1));

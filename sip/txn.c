@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/timer.h"
 #include "sip/sipdebug.h"
+#include "sip/srcaddr.h"
 
 enum txn_state { TS_CALLING, TS_TRYING, TS_PROCEEDING, TS_COMPLETED, TS_ACCEPTED, TS_CONFIRMED,
 		 TS_TERMINATED };
@@ -178,13 +179,9 @@ int sip_local_addr(const struct sip_dest *dst, struct sockaddr_storage *out)
 			   ? !memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr, &in6addr_any, 16)
 			   : ((struct sockaddr_in *)&ss)->sin_addr.s_addr == htonl(INADDR_ANY);
 	if (any) {
-		/* the source address the kernel would pick for dst */
-		int fd = socket(dst->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		/* the source address the kernel would pick for dst (cached) */
 		struct sockaddr_storage me;
-		socklen_t ml = sizeof(me);
-		socklen_t dl = dst->addr.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-		if (fd >= 0 && connect(fd, (const struct sockaddr *)&dst->addr, dl) == 0 &&
-		    getsockname(fd, (struct sockaddr *)&me, &ml) == 0) {
+		if (sip_srcaddr_for(&dst->addr, &me) == 0) {
 			uint16_t port = sip_addr_port(&ss);
 			ss = me;
 			if (ss.ss_family == AF_INET6)
@@ -192,8 +189,6 @@ int sip_local_addr(const struct sip_dest *dst, struct sockaddr_storage *out)
 			else
 				((struct sockaddr_in *)&ss)->sin_port = htons(port);
 		}
-		if (fd >= 0)
-			close(fd);
 	}
 	*out = ss;
 	return 0;
@@ -534,11 +529,7 @@ int sip_txn_server_new(const struct sip_msg *req, const struct sip_src *src, str
 	tmr_init(&t->t_retx);
 	tmr_init(&t->t_timeout);
 	tmr_init(&t->t_end);
-	int rc = sip_msg_dup(&t->req, req);
-	if (rc) {
-		free(t);
-		return rc;
-	}
+	t->req = sip_msg_ref(req); /* read only: responses are built from it */
 	t->server = true;
 	t->invite = req->method == SIP_METHOD_INVITE;
 	t->state = t->invite ? TS_PROCEEDING : TS_TRYING;

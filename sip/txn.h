@@ -50,7 +50,8 @@ const struct sip_dest *sip_txn_dest(const struct sip_txn *t);
  * existing server transaction is handled here (retransmission answered,
  * ACK for a non-2xx absorbed): returns true, and the TU does nothing. */
 bool sip_txn_server_absorb(const struct sip_msg *req, const struct sip_src *src);
-/* A new server transaction for req (copied).  0 and *out. */
+/* A new server transaction for req (which it holds with sip_msg_ref: req must
+ * not be changed afterwards).  0 and *out. */
 int sip_txn_server_new(const struct sip_msg *req, const struct sip_src *src, struct sip_txn **out);
 /* Send resp (ownership taken) for a server transaction, back along the Via
  * (received/rport, the same connection for streams).  A 2xx to an INVITE is

@@ -482,11 +482,14 @@ int sip_uri_set_param(struct sip_uri *u, const char *name, const char *value)
 		return -EINVAL;
 	for (size_t i = 0; i < u->nparams; i++) {
 		if (strcasecmp(u->params[i].name, name) == 0) {
-			char *v = value ? strdup(value) : NULL;
-			if (value && !v)
-				return -ENOMEM;
-			free(u->params[i].value);
-			u->params[i].value = v;
+			struct sip_param np;
+			/* the name as stored (its case kept), the new value */
+			int rc = sip__param_make(&np, u->params[i].name, strlen(u->params[i].name),
+						 value ? value : "", vlen, value != NULL);
+			if (rc)
+				return rc;
+			free(u->params[i].name);
+			u->params[i] = np;
 			return 0;
 		}
 	}
@@ -501,7 +504,6 @@ int sip_uri_del_param(struct sip_uri *u, const char *name)
 	for (size_t i = 0; i < u->nparams; i++) {
 		if (strcasecmp(u->params[i].name, name) == 0) {
 			free(u->params[i].name);
-			free(u->params[i].value);
 			memmove(&u->params[i], &u->params[i + 1],
 				(u->nparams - i - 1) * sizeof(u->params[0]));
 			u->nparams--;

@@ -41,6 +41,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (m->request && sip_msg_new_response(&r, m, 200, NULL, "fuzz") == 0) {
 			buf_reset(&b);
 			sip_msg_print(r, &b);
+			/* the response's views (copied from the request's) are those of its text */
+			if (b.len <= SIP_MSG_MAX && sip_msg_parse(b.p, b.len, &again, err, sizeof(err)) == 0) {
+				if (again->nvia != r->nvia || !again->from != !r->from || !again->to != !r->to)
+					abort();
+				for (size_t i = 0; i < r->nvia; i++)
+					if (strcmp(again->via[i].host, r->via[i].host) ||
+					    !again->via[i].branch != !r->via[i].branch ||
+					    (r->via[i].branch && strcmp(again->via[i].branch, r->via[i].branch)) ||
+					    again->via[i].port != r->via[i].port || again->via[i].rport != r->via[i].rport)
+						abort();
+				if (r->from && (strcmp(again->from->uri_text, r->from->uri_text) ||
+						!again->from->tag != !r->from->tag))
+					abort();
+				if (r->to && (strcmp(again->to->uri_text, r->to->uri_text) ||
+					      !again->to->tag != !r->to->tag))
+					abort();
+				sip_msg_free(again);
+				again = NULL;
+			}
 			sip_msg_free(r);
 		}
 		struct sip_msg *d = NULL;

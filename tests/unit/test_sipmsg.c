@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "sip/msg.h"
+#include "sip/msg_int.h"
 
 static char errbuf[256];
 
@@ -1008,8 +1009,165 @@ static void test_build(void **state)
 	buf_free(&b);
 }
 
+/* The views of a after edits equal those of a fresh parse of its text: the
+ * edits rebuild only the view of the header they touch. */
+static void same_views(const struct sip_msg *a)
+{
+	struct buf b = BUF_INIT;
+	assert_int_equal(sip_msg_print(a, &b), 0);
+	struct sip_msg *c = okn(b.p, b.len);
+	assert_int_equal(a->nvia, c->nvia);
+	for (size_t i = 0; i < a->nvia; i++) {
+		assert_string_equal(a->via[i].host, c->via[i].host);
+		assert_int_equal(a->via[i].port, c->via[i].port);
+		assert_string_equal(a->via[i].branch ? a->via[i].branch : "-", c->via[i].branch ? c->via[i].branch : "-");
+	}
+	assert_string_equal(a->from->uri_text, c->from->uri_text);
+	assert_string_equal(a->from->tag ? a->from->tag : "-", c->from->tag ? c->from->tag : "-");
+	assert_string_equal(a->to->uri_text, c->to->uri_text);
+	assert_string_equal(a->to->tag ? a->to->tag : "-", c->to->tag ? c->to->tag : "-");
+	assert_string_equal(a->call_id, c->call_id);
+	assert_int_equal(a->cseq, c->cseq);
+	assert_int_equal(a->cseq_method, c->cseq_method);
+	assert_int_equal(a->contact.n, c->contact.n);
+	for (size_t i = 0; i < a->contact.n; i++)
+		assert_string_equal(a->contact.v[i].uri_text, c->contact.v[i].uri_text);
+	assert_int_equal(a->route.n, c->route.n);
+	for (size_t i = 0; i < a->route.n; i++)
+		assert_string_equal(a->route.v[i].uri_text, c->route.v[i].uri_text);
+	assert_int_equal(a->record_route.n, c->record_route.n);
+	assert_int_equal(a->max_forwards, c->max_forwards);
+	assert_int_equal(a->expires, c->expires);
+	assert_string_equal(a->content_type ? a->content_type : "-", c->content_type ? c->content_type : "-");
+	assert_int_equal(a->supported.n, c->supported.n);
+	assert_int_equal(a->require.n, c->require.n);
+	sip_msg_free(c);
+	buf_free(&b);
+}
+
+static void test_edit_views(void **state)
+{
+	struct sip_msg *m;
+	assert_int_equal(sip_msg_new_request(&m, SIP_METHOD_INVITE, "sip:bob@example.com"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "Via", "SIP/2.0/TLS 192.0.2.1:5061;branch=z9hG4bKa"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "From", "<sip:alice@example.com>;tag=f1"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "To", "<sip:bob@example.com>"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "Call-ID", "c1@example.com"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "CSeq", "7 INVITE"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "X-Other", "anything; at all"), 0);
+	same_views(m);
+	/* lists: a second field appended, another inserted in front */
+	assert_int_equal(sip_msg_hdr_add(m, "Route", "<sip:p1.example.com;lr>"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "Route", "<sip:p2.example.com;lr>, <sip:p3.example.com;lr>"), 0);
+	assert_int_equal(m->route.n, 3);
+	assert_int_equal(sip_msg_hdr_insert(m, 0, "Via", "SIP/2.0/TLS 192.0.2.2;branch=z9hG4bKb"), 0);
+	assert_int_equal(m->nvia, 2);
+	assert_string_equal(m->via[0].branch, "z9hG4bKb");
+	assert_int_equal(sip_msg_hdr_add(m, "Supported", "timer, 100rel"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "k", "replaces"), 0);
+	assert_int_equal(m->supported.n, 3);
+	assert_int_equal(sip_msg_hdr_add(m, "Contact", "<sip:alice@192.0.2.1;transport=tls>"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "Max-Forwards", "70"), 0);
+	assert_int_equal(sip_msg_hdr_add(m, "Expires", "300"), 0);
+	same_views(m);
+	/* a refused first field leaves no header and no view */
+	assert_int_equal(sip_msg_hdr_add(m, "Record-Route", "<sip:ok.example.com>, garbage<"), -EINVAL);
+	assert_null(sip_msg_hdr(m, "Record-Route", 0));
+	assert_int_equal(m->record_route.n, 0);
+	assert_int_equal(sip_msg_hdr_add(m, "Require", "a b"), -EINVAL);
+	assert_int_equal(m->require.n, 0);
+	assert_int_equal(sip_msg_hdr_add(m, "Date", "Sat, 13 Nov 2010 23:29:00 PST"), -EINVAL);
+	assert_int_equal(sip_msg_hdr_add(m, "Date", "Sat, 13 Nov 2010 23:29:00 GMT"), 0);
+	/* a refused second field leaves the first */
+	assert_int_equal(sip_msg_hdr_add(m, "Via", "SIP/2.0/UDP"), -EINVAL);
+	assert_int_equal(m->nvia, 2);
+	same_views(m);
+	/* replace, remove, set */
+	assert_int_equal(sip_msg_hdr_replace(m, "To", 0, "<sip:carol@example.com>;tag=t9"), 0);
+	assert_string_equal(m->to->tag, "t9");
+	assert_int_equal(sip_msg_hdr_remove(m, "Route", 0), 0);
+	assert_int_equal(m->route.n, 2);
+	assert_int_equal(sip_msg_hdr_remove_all(m, "Supported"), 0);
+	assert_int_equal(m->supported.n, 0);
+	assert_int_equal(sip_msg_hdr_set(m, "Contact", "<sip:alice@192.0.2.9>"), 0);
+	assert_int_equal(m->contact.n, 1);
+	assert_int_equal(sip_msg_set_body(m, sdp, sizeof(sdp) - 1, "application/sdp"), 0);
+	same_views(m);
+	assert_int_equal(sip_msg_hdr_remove(m, "v", 0), 0);
+	assert_string_equal(m->via[0].branch, "z9hG4bKa");
+	same_views(m);
+
+	/* responses take copies of the request's views (To parsed again when a
+	 * tag is added): the same as parsing their text */
+	struct sip_msg *r, *q = OK("INVITE sip:bob@192.0.2.4 SIP/2.0\r\n"
+				   "v: SIP/2.0/TLS 192.0.2.1;branch=z9hG4bKq1;rport=5061;received=192.0.2.99, "
+				   "SIP/2.0/UDP [2001:db8::7]:5070;branch=z9hG4bKq2\r\n"
+				   "Via: SIP/2.0/UDP 198.51.100.3;branch=z9hG4bKq3\r\n"
+				   "From: \"Alice A\" <sips:alice@example.com;transport=tls>;tag=fa;x=1\r\n"
+				   "To: <tel:+15551234;phone-context=example.com>\r\n"
+				   "Call-ID: q@x\r\nCSeq: 9 INVITE\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(sip_msg_new_response(&r, q, 180, NULL, "tt1"), 0);
+	same_views(r);
+	assert_int_equal(r->nvia, 3);
+	assert_string_equal(r->via[0].received, "192.0.2.99");
+	assert_int_equal(r->via[0].rport_value, 5061);
+	assert_string_equal(r->via[1].host, "[2001:db8::7]");
+	assert_string_equal(r->from->display, "Alice A");
+	assert_string_equal(r->from->tag, "fa");
+	assert_string_equal(r->to->tag, "tt1");
+	assert_string_equal(r->cseq_method_name, "INVITE");
+	sip_msg_free(r);
+	assert_int_equal(sip_msg_new_response(&r, q, 100, NULL, NULL), 0);
+	same_views(r);
+	assert_null(r->to->tag);
+	assert_non_null(r->to->uri);
+	sip_msg_free(r);
+	sip_msg_free(q);
+	assert_int_equal(sip_msg_new_response(&r, m, 200, NULL, "x"), 0);
+	same_views(r);
+	assert_string_equal(r->to->tag, "t9"); /* had a tag: kept */
+	sip_msg_free(r);
+	sip_msg_free(m);
+}
+
+/* sip_msg_ref: every owner frees; the last one releases the message (the
+ * ASan build checks there is neither a leak nor a double free). */
+static void test_ref(void **state)
+{
+	struct sip_msg *m = OK("BYE sip:bob@192.0.2.4 SIP/2.0\r\n"
+			       "Via: SIP/2.0/TLS 192.0.2.1;branch=z9hG4bKr\r\n"
+			       "From: <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>;tag=2\r\n"
+			       "Call-ID: r@x\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n");
+	struct sip_msg *a = sip_msg_ref(m), *b = sip_msg_ref(m);
+	assert_ptr_equal(a, m);
+	assert_ptr_equal(b, m);
+	sip_msg_free(m);
+	assert_string_equal(a->call_id, "r@x");
+	sip_msg_free(a);
+	assert_string_equal(b->via[0].branch, "z9hG4bKr");
+	struct sip_msg *d = NULL;
+	assert_int_equal(sip_msg_dup(&d, b), 0);
+	assert_int_equal(d->refs, 0);
+	sip_msg_free(b);
+	sip_msg_free(d);
+}
+
 static void test_names(void **state)
 {
+	assert_int_equal(sip__names_check(), 0);
+	enum sip__hid id;
+	assert_string_equal(sip__canon_name("RECORD-route", 12, &id), "Record-Route");
+	assert_int_equal(id, H_RECORD_ROUTE);
+	assert_string_equal(sip__canon_name("L", 1, &id), "Content-Length");
+	assert_null(sip__canon_name("X-Route", 7, &id));
+	assert_int_equal(id, H_OTHER);
+	assert_null(sip__canon_name("g", 1, &id));
+	assert_null(sip__canon_name("-", 1, &id));
+	assert_int_equal(sip__tokenc('~'), 1);
+	assert_int_equal(sip__tokenc('('), 0);
+	assert_int_equal(sip__unreserved('('), 1);
+	assert_int_equal(sip__unreserved('%'), 0);
+	assert_int_equal(sip__tokenc(0xe9), 0);
 	assert_string_equal(sip_method_name(SIP_METHOD_SUBSCRIBE), "SUBSCRIBE");
 	assert_int_equal(sip_method_from_str("PRACK"), SIP_METHOD_PRACK);
 	assert_int_equal(sip_method_from_str("invite"), SIP_METHOD_UNKNOWN);
@@ -1031,6 +1189,7 @@ int main(void)
 		cmocka_unit_test(test_semantic),  cmocka_unit_test(test_compact_ipv6),
 		cmocka_unit_test(test_limits),    cmocka_unit_test(test_frame),
 		cmocka_unit_test(test_build),     cmocka_unit_test(test_names),
+		cmocka_unit_test(test_edit_views), cmocka_unit_test(test_ref),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

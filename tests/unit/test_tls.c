@@ -292,6 +292,50 @@ static void test_good_tls12(void **state)
 		assert_memory_equal(buf, "OPTIONS", 7);
 		assert_int_equal(tls_session_read(p.sv, buf, sizeof(buf)), -EAGAIN);
 		assert_int_equal(tls_session_want(p.sv), TLS_WANT_READ);
+		assert_false(tls_session_more(p.sv));
+
+		/* three records in one burst: one recv() takes them all (read ahead),
+		 * the session says it holds more until the last is returned, and
+		 * then that the socket was emptied */
+		assert_int_equal(tls_session_write(p.cl, "INVITE", 6), 6);
+		assert_int_equal(tls_session_write(p.cl, "ACK", 3), 3);
+		assert_int_equal(tls_session_write(p.cl, "BYE", 3), 3);
+		n = tls_session_read(p.sv, buf, sizeof(buf));
+		assert_int_equal(n, 6);
+		assert_memory_equal(buf, "INVITE", 6);
+		assert_true(tls_session_buffered(p.sv));
+		assert_true(tls_session_more(p.sv));
+		char probe;
+		assert_int_equal(recv(p.fds[1], &probe, 1, MSG_PEEK), -1); /* all in user space */
+		assert_int_equal(tls_session_read(p.sv, buf, sizeof(buf)), 3);
+		assert_memory_equal(buf, "ACK", 3);
+		assert_int_equal(tls_session_read(p.sv, buf, sizeof(buf)), 3);
+		assert_memory_equal(buf, "BYE", 3);
+		assert_false(tls_session_buffered(p.sv));
+		assert_false(tls_session_more(p.sv));
+		assert_int_equal(tls_session_read(p.sv, buf, sizeof(buf)), -EAGAIN);
+
+		/* a record that arrives in two pieces is returned once whole */
+		{
+			/* take the record off the wire, then hand it to the server
+			 * session through a fresh socketpair: 7 bytes, then the rest */
+			assert_int_equal(tls_session_write(p.cl, "REGISTER", 8), 8);
+			char wire[256];
+			ssize_t wn = recv(p.fds[1], wire, sizeof(wire), 0);
+			assert_true(wn > 10);
+			int w[2];
+			assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, w), 0);
+			assert_int_equal(dup2(w[1], p.fds[1]), p.fds[1]);
+			close(w[1]);
+			assert_int_equal(send(w[0], wire, 7, 0), 7);
+			assert_int_equal(tls_session_read(p.sv, buf, sizeof(buf)), -EAGAIN);
+			assert_int_equal(send(w[0], wire + 7, (size_t)wn - 7, 0), wn - 7);
+			assert_int_equal(tls_session_read(p.sv, buf, sizeof(buf)), 8);
+			assert_memory_equal(buf, "REGISTER", 8);
+			/* the client's socket goes on to the new pair's other end */
+			assert_int_equal(dup2(w[0], p.fds[0]), p.fds[0]);
+			close(w[0]);
+		}
 		assert_int_equal(tls_session_bye(p.cl), 0);
 		assert_int_equal(tls_session_read(p.sv, buf, sizeof(buf)), 0);
 	}
