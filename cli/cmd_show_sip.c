@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "sip/txn.h"
 #include "cli/vty.h"
 #include "core/config.h"
 #include "core/dns.h"
@@ -495,6 +496,7 @@ CLI_CMD(show_sipua_status, MODE_EXEC, CLI_F_PIPE,
 		(unsigned)(u->aging_tls_min ? u->aging_tls_min : 5),
 		(unsigned)(u->establish_tls_sec ? u->establish_tls_sec : 20));
 	vty_out(vty, "Connection reuse: %s\n", u->connection_reuse ? "ENABLED" : "DISABLED");
+	vty_out(vty, "SIP transactions in memory: %u\n", sip_txn_count());
 	vty_out(vty, "Untrusted INVITEs: %s\n",
 		s->no_silent_discard ? "answered 403 Forbidden" : "silently discarded");
 	const char *dns = dns_servers_text();

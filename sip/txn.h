@@ -40,9 +40,11 @@ typedef void (*sip_txn_noack_fn)(void *arg, struct sip_txn *t);
 int sip_txn_client_new(struct sip_msg *req, const struct sip_dest *dst, sip_txn_resp_fn fn,
 		       void *arg, struct sip_txn **out);
 /* Send a CANCEL for a client INVITE transaction (same branch, RFC 3261 9.1);
- * its responses are absorbed.  0 or -errno. */
+ * its responses are absorbed.  0, -EALREADY once a final response came (too
+ * late to cancel; the request is no longer kept), -errno. */
 int sip_txn_client_cancel(struct sip_txn *invite);
-/* The request a client transaction sent (e.g. to build an ACK for a 2xx). */
+/* The request a client transaction sent; NULL once a 2xx came (Timer M keeps
+ * only the key). */
 const struct sip_msg *sip_txn_request(const struct sip_txn *t);
 const struct sip_dest *sip_txn_dest(const struct sip_txn *t);
 
