@@ -574,11 +574,12 @@ int sip_txn_respond(struct sip_txn *t, struct sip_msg *resp)
 	}
 	tmr_stop(&t->t_timeout);
 	if (t->invite && resp->status < 300) {
+		/* RFC 3261 13.3.1.4: the 2xx is retransmitted until the ACK on
+		 * every transport, as a hop beyond the next one may be UDP (a
+		 * proxy does not recover a 2xx lost there; only the UAS does) */
 		t->state = TS_ACCEPTED;
-		if (!reliable(t)) {
-			t->retx_ms = SIP_T1_MS;
-			tmr_start(&t->t_retx, t->retx_ms, server_retx, t);
-		}
+		t->retx_ms = SIP_T1_MS;
+		tmr_start(&t->t_retx, t->retx_ms, server_retx, t);
 		tmr_start(&t->t_timeout, 64 * SIP_T1_MS, server_timeout, t);
 	} else if (t->invite) {
 		t->state = TS_COMPLETED;

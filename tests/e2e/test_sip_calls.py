@@ -351,12 +351,15 @@ def test_cancel_after_100_trying_only(lab):
         assert legs == (0, 0, 0), lab.core.sh("show sip-ua calls").stdout
 
 
-def test_2xx_retransmitted_until_ack(lab):
+def test_2xx_retransmitted_until_ack(lab, tp):
     """RFC 3261 13.3.1.4: Tollgate, as the caller's UAS, retransmits its 200 until
-    the ACK arrives (T1, 2*T1, ...); the late ACK still completes the call."""
+    the ACK arrives (T1, 2*T1, ...), over TCP too (a hop beyond the next one
+    may be UDP, where only the UAS can recover a lost 2xx); the late ACK
+    still completes the call."""
     lab.start_core(one_peer(lab))
     uas = lab.uas()
-    uac = lab.uac(scenario="uac_late_ack.xml")
+    uac = lab.uac(scenario="uac_late_ack.xml" if tp == "udp" else "uac_late_ack_tcp.xml",
+                  transport=SIPP_T[tp])
     rc = uac.run()
     ctx = Ctx(lab, uac, uas)
     assert rc == 0, str(ctx)
