@@ -533,15 +533,24 @@ static int hitem_cmp(const void *a, const void *b)
 	return strcasecmp(x->name, y->name);
 }
 
+/* For `?` and Tab: run the matcher over the words of line that are complete
+ * (all of them when line ends in a blank); true when the last word is still
+ * being typed (it is then left out). */
+static bool run_complete_words(struct run *r, enum cli_mode mode, const char *line, struct words *w)
+{
+	split_words(line, w);
+	size_t ll = strlen(line);
+	bool partial = ll && !isspace((unsigned char)line[ll - 1]) && w->n > 0;
+	run_words(r, mode, w, partial ? w->n - 1 : w->n);
+	return partial;
+}
+
 enum gram_status gram_help(enum cli_mode mode, const char *line, struct buf *out, int *err_pos)
 {
 	struct words w;
 	struct run r;
-	split_words(line, &w);
-	size_t ll = strlen(line);
-	bool partial = ll && !isspace((unsigned char)line[ll - 1]) && w.n > 0;
+	bool partial = run_complete_words(&r, mode, line, &w);
 	int full = partial ? w.n - 1 : w.n;
-	run_words(&r, mode, &w, full);
 	if (r.st != GRAM_OK) {
 		*err_pos = r.err_pos;
 		enum gram_status st = r.st;
@@ -594,7 +603,7 @@ enum gram_status gram_help(enum cli_mode mode, const char *line, struct buf *out
 	qsort(items, (size_t)n, sizeof(*items), hitem_cmp);
 	enum gram_status st = GRAM_OK;
 	if (n == 0) {
-		*err_pos = partial ? w.off[w.n - 1] : (int)ll;
+		*err_pos = partial ? w.off[w.n - 1] : (int)strlen(line);
 		st = partial ? GRAM_INVALID : GRAM_INCOMPLETE;
 	} else if (partial) {
 		for (int i = 0; i < n; i++)
@@ -622,11 +631,7 @@ void gram_complete(enum cli_mode mode, const char *line, struct buf *out)
 {
 	struct words w;
 	struct run r;
-	split_words(line, &w);
-	size_t ll = strlen(line);
-	bool partial = ll && !isspace((unsigned char)line[ll - 1]) && w.n > 0;
-	int full = partial ? w.n - 1 : w.n;
-	run_words(&r, mode, &w, full);
+	bool partial = run_complete_words(&r, mode, line, &w);
 	if (r.st != GRAM_OK)
 		goto out;
 	const char *wp = partial ? line + w.off[w.n - 1] : "";

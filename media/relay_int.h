@@ -137,20 +137,18 @@ static inline uint64_t ctr_get(const _Atomic uint64_t *c)
 }
 
 /* a and b: a struct sockaddr_storage or a union raddr */
-static inline socklen_t addr_len(const void *p);
+static inline socklen_t addr_len(const void *p)
+{
+	const struct sockaddr *a = p;
+	return a->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	     : a->sa_family == AF_INET  ? sizeof(struct sockaddr_in) : 0;
+}
 
 static inline void addr_set(union raddr *d, const struct sockaddr_storage *src)
 {
 	socklen_t l = addr_len(src);
 	memset(d, 0, sizeof(*d));
 	memcpy(d, src, l);
-}
-
-static inline socklen_t addr_len(const void *p)
-{
-	const struct sockaddr *a = p;
-	return a->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-	     : a->sa_family == AF_INET  ? sizeof(struct sockaddr_in) : 0;
 }
 
 static inline bool addr_eq(const void *pa, const void *pb)

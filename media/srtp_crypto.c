@@ -43,6 +43,15 @@
 
 #include "media/srtp.h"
 
+/* Free one of the allocations below, keys wiped first. */
+static void free_wiped(void *p, size_t n)
+{
+	if (p) {
+		explicit_bzero(p, n);
+		free(p);
+	}
+}
+
 /* ---- AES-ICM ---- */
 
 struct icm_state {
@@ -96,12 +105,7 @@ static srtp_err_status_t kicm_alloc(srtp_cipher_pointer_t *cp, int key_len, int 
 
 static srtp_err_status_t kicm_dealloc(srtp_cipher_pointer_t cp)
 {
-	struct icm_cipher *ic = (struct icm_cipher *)cp;
-
-	if (ic) {
-		explicit_bzero(ic, sizeof(*ic));
-		free(ic);
-	}
+	free_wiped(cp, sizeof(struct icm_cipher));   /* cp is the first member */
 	return srtp_err_status_ok;
 }
 
@@ -224,12 +228,7 @@ static srtp_err_status_t kgcm_alloc(srtp_cipher_pointer_t *cp, int key_len, int 
 
 static srtp_err_status_t kgcm_dealloc(srtp_cipher_pointer_t cp)
 {
-	struct gcm_cipher *gc = (struct gcm_cipher *)cp;
-
-	if (gc) {
-		explicit_bzero(gc, sizeof(*gc));
-		free(gc);
-	}
+	free_wiped(cp, sizeof(struct gcm_cipher));   /* cp is the first member */
 	return srtp_err_status_ok;
 }
 
@@ -384,12 +383,7 @@ static srtp_err_status_t khmac_alloc(srtp_auth_pointer_t *ap, int key_len, int o
 
 static srtp_err_status_t khmac_dealloc(srtp_auth_pointer_t ap)
 {
-	struct hmac_auth *ha = (struct hmac_auth *)ap;
-
-	if (ha) {
-		explicit_bzero(ha, sizeof(*ha));
-		free(ha);
-	}
+	free_wiped(ap, sizeof(struct hmac_auth));   /* ap is the first member */
 	return srtp_err_status_ok;
 }
 

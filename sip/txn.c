@@ -364,8 +364,7 @@ int sip_txn_client_cancel(struct sip_txn *inv)
 {
 	if (!inv || !inv->invite || inv->server)
 		return -EINVAL;
-	if (!inv->req || inv->state == TS_ACCEPTED || inv->state == TS_COMPLETED ||
-	    inv->state == TS_TERMINATED)
+	if (inv->state == TS_ACCEPTED || inv->state == TS_COMPLETED || inv->state == TS_TERMINATED)
 		return -EALREADY;   /* a final response came: too late to CANCEL (RFC 3261 9.1) */
 	struct sip_msg *c = NULL;
 	int rc = sip_msg_new_request(&c, SIP_METHOD_CANCEL, inv->req->ruri_text);
