@@ -4,7 +4,7 @@ CC      ?= gcc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 B       := build
-PKGS    := gnutls nettle yaml-0.1 libsrtp2 libcares
+PKGS    := gnutls nettle yaml-0.1 libsrtp2 libcares liburing
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -I. \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

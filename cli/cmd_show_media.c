@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/vty.h"
+#include "media/relay.h"
 #include "media/session.h"
 #include "media/srtp.h"
 #include "sip/b2bua.h"
@@ -164,6 +165,9 @@ CLI_CMD(show_media_statistics, MODE_EXEC, CLI_F_PIPE,
 	vty_out(vty, "  %-18s: %u\n", "Relay sessions", ms.sessions);
 	vty_out(vty, "  %-18s: %u free of %u\n", "RTP port pairs", ms.ports_free, ms.ports_total);
 	vty_out(vty, "  %-18s: %s\n", "SRTP crypto", tg_srtp_crypto_backend());
+	char io[160];
+	relay_io_describe(io, sizeof(io));
+	vty_out(vty, "  %-18s: %s\n", "Relay I/O", io);
 	vty_out(vty, "  %-18s: %llu.%03llu ms\n", "Relay CPU time", (unsigned long long)(ms.relay_cpu_ns / 1000000),
 		(unsigned long long)(ms.relay_cpu_ns / 1000 % 1000));
 	vty_out(vty, "\n");

@@ -26,6 +26,7 @@
  * was just removed. */
 #include "media/relay_int.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -123,6 +124,10 @@ static void session_attach(struct relay_thread *t, struct relay_session *s)
 	t->list = s;
 	s->idle_base = t->now;
 	s->inact_reported = -1;
+	if (t->u) {
+		relay_uring_attach(t, s);
+		return;
+	}
 	for (l = 0; l < 2 && !rc; l++)
 		for (k = 0; k < 2 && !rc; k++) {
 			struct relay_sock *so = &s->leg[l].sock[k];
@@ -150,18 +155,28 @@ static void session_detach(struct relay_thread *t, struct relay_session *s)
 	relay_pending_forget(t, s);
 	for (int l = 0; l < 2; l++) {
 		for (int k = 0; k < 2; k++)
-			if (s->registered && s->leg[l].sock[k].fd >= 0)
+			if (!t->u && s->registered && s->leg[l].sock[k].fd >= 0)
 				(void)epoll_ctl(t->ep, EPOLL_CTL_DEL, s->leg[l].sock[k].fd, NULL);
 		for (int x = 0; x < RELAY_XF_COUNT; x++)
 			xf_release(&s->leg[l].xf[x]);
 	}
-	s->registered = false;
 	if (s->prev)
 		s->prev->next = s->next;
 	else
 		t->list = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
+	if (t->u && s->registered) {
+		relay_uring_detach(t, s);   /* REMOVED when its requests are done */
+		return;
+	}
+	s->registered = false;
+	relay_removed(s);
+}
+
+/* The REMOVED event (the embedded node): the main thread may free s. */
+void relay_removed(struct relay_session *s)
+{
 	s->rm_msg.type = M_EVENT;
 	s->rm_msg.ev.type = RELAY_EV_REMOVED;
 	q_push(&R.ev, &s->rm_msg);
@@ -203,7 +218,7 @@ static void session_apply(struct relay_session *s, const struct relay_update *u)
 			}
 }
 
-static void run_commands(struct relay_thread *t)
+void relay_run_commands(struct relay_thread *t)
 {
 	struct relay_msg *m = q_take(&t->q), *next;
 	for (; m; m = next) {
@@ -228,12 +243,8 @@ static void run_commands(struct relay_thread *t)
 	}
 }
 
-static void inactivity_scan(struct relay_thread *t)
+void relay_inactivity_scan(struct relay_thread *t)
 {
-	uint64_t v;
-	if (read(t->tick_fd, &v, sizeof(v)) < 0) {
-		/* EAGAIN: spurious */
-	}
 	for (struct relay_session *s = t->list; s; s = s->next) {
 		if (!s->inactivity_s)
 			continue;
@@ -251,13 +262,11 @@ static void inactivity_scan(struct relay_thread *t)
 	}
 }
 
-static void *thread_main(void *arg)
+/* The epoll back-end's loop. */
+static void epoll_run(struct relay_thread *t)
 {
-	struct relay_thread *t = arg;
 	struct epoll_event evs[RELAY_EVENTS];
 
-	t->running = true;
-	t->now = relay_now_ms();
 	while (t->running) {
 		int n = epoll_wait(t->ep, evs, RELAY_EVENTS, t->pending ? 0 : -1);
 		if (n < 0) {
@@ -277,15 +286,44 @@ static void *thread_main(void *arg)
 				relay_sock_ready(t, p);
 		}
 		relay_pending_run(t);
-		if (tick)
-			inactivity_scan(t);
+		if (tick) {
+			uint64_t v;
+			if (read(t->tick_fd, &v, sizeof(v)) < 0) {
+				/* EAGAIN: spurious */
+			}
+			relay_inactivity_scan(t);
+		}
 		if (cmds)
-			run_commands(t);
+			relay_run_commands(t);
 	}
 	if (t->running)        /* epoll failed: still honour what was asked */
-		run_commands(t);
+		relay_run_commands(t);
+}
+
+static void *thread_main(void *arg)
+{
+	struct relay_thread *t = arg;
+	const char *mode = getenv("TOLLGATE_RELAY_IO");
+
+	t->running = true;
+	t->now = relay_now_ms();
+	if (mode && !strcmp(mode, "epoll")) {
+		t->io_err = 1;
+		t->io_why = "TOLLGATE_RELAY_IO=epoll";
+	} else {
+		t->io_err = relay_uring_new(t, &t->io_why);
+	}
+	sem_post(&t->ready);
+	if (t->u)
+		relay_uring_run(t);
+	else
+		epoll_run(t);
 	while (t->list)
 		session_detach(t, t->list);
+	if (t->u) {
+		relay_uring_drain(t);
+		relay_uring_free(t);
+	}
 	return NULL;
 }
 
@@ -301,6 +339,7 @@ static void thread_free(struct relay_thread *t)
 	if (t->tick_fd >= 0)
 		close(t->tick_fd);
 	pthread_mutex_destroy(&t->q.mu);
+	sem_destroy(&t->ready);
 	free(t);
 }
 
@@ -311,6 +350,7 @@ static int thread_new(struct relay_thread **out)
 	if (!t)
 		return -ENOMEM;
 	pthread_mutex_init(&t->q.mu, NULL);
+	sem_init(&t->ready, 0, 0);
 	t->ep = epoll_create1(EPOLL_CLOEXEC);
 	t->q.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	t->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -368,6 +408,8 @@ int relay_start(int nthreads)
 		if ((rc = -pthread_create(&t->tid, NULL, thread_main, t)))
 			break;
 		t->started = true;
+		while (sem_wait(&t->ready) && errno == EINTR)
+			;                /* the thread has chosen its I/O back-end */
 		char name[16];
 		snprintf(name, sizeof(name), "tg-relay%d", i);
 		pthread_setname_np(t->tid, name);
@@ -406,6 +448,22 @@ void relay_stop(void)
 }
 
 int relay_event_fd(void) { return R.ev.efd; }
+
+void relay_io_describe(char *buf, size_t len)
+{
+	int uring = 0;
+	for (int i = 0; i < R.n; i++)
+		uring += R.t[i]->started && !R.t[i]->io_err;
+	if (!R.n)
+		snprintf(buf, len, "not started");
+	else if (uring == R.n)
+		snprintf(buf, len, "io_uring (multishot receive, provided buffers)");
+	else if (R.t[0]->io_err > 0)
+		snprintf(buf, len, "epoll (chosen by %s)", R.t[0]->io_why);
+	else
+		snprintf(buf, len, "epoll (io_uring not used: %s: %s)", R.t[0]->io_why ? R.t[0]->io_why : "?",
+			 strerror(-R.t[0]->io_err));
+}
 
 static void dispatch_cb(void *arg, uint32_t events) { relay_dispatch(); }
 

@@ -38,6 +38,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -199,5 +200,9 @@ const struct sockaddr_storage *relay_session_remote(const struct relay_session *
 unsigned relay_session_count(void);   /* sessions added and not yet removed */
 int64_t relay_now_ms(void);           /* the clock of last_rx_ms */
 uint64_t relay_cpu_ns(void);          /* CPU time used by the relay threads */
+/* The relay threads' packet I/O, for show commands: "io_uring (...)", or
+ * "epoll (io_uring not used: STEP: REASON)" when the kernel, a seccomp
+ * filter or TOLLGATE_RELAY_IO=epoll ruled io_uring out. */
+void relay_io_describe(char *buf, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -54,9 +55,11 @@ struct seq_track {
 struct relay_sock {          /* epoll data of one socket; embedded in its session */
 	struct relay_session *s;
 	uint8_t leg, slot;
-	bool pending;            /* relay: on the thread's pending list */
+	bool pending;            /* relay: on the thread's pending list (io_uring: to re-arm) */
+	bool armed;              /* relay, io_uring: its multishot receive is in flight */
 	int fd;                  /* -1: none (rtcp-mux) */
 	struct relay_sock *pnext;    /* relay: pending list link */
+	int64_t rearm_at;        /* relay, io_uring: not before (ms) after a failed receive */
 };
 
 /* a remote address on the packet path: 28 bytes where sockaddr_storage takes
@@ -96,7 +99,9 @@ struct relay_session {
 	/* relay, between ADD and REMOVE */
 	struct leg_rt leg[2];
 	struct relay_session *prev, *next;
-	bool registered;         /* the sockets are in the epoll */
+	bool registered;         /* the sockets are in the epoll (or armed in the ring) */
+	bool detaching;          /* io_uring: out of the list, waiting for io_refs == 0 */
+	unsigned io_refs;        /* io_uring: requests in flight that name this session */
 	int64_t idle_base;       /* when the session started */
 	int64_t inact_reported;  /* the last-activity time already reported; -1: none */
 	/* written by the relay thread, read by anyone */
@@ -112,7 +117,12 @@ struct relay_thread {
 	/* shared, created by main before the thread starts */
 	struct relay_queue q;
 	int ep, tick_fd;
+	/* written by the thread before it posts ready, read by main after */
+	sem_t ready;
+	int io_err;                  /* 0: io_uring; 1: epoll asked for; else the negative errno */
+	const char *io_why;          /* the io_uring step that failed, or what asked for epoll */
 	/* relay */
+	struct relay_uring *u;       /* owned; NULL: the epoll back-end */
 	struct relay_session *list;
 	struct relay_sock *pending;  /* sockets that may still hold packets (see sock_ready) */
 	bool running;
@@ -168,12 +178,25 @@ static inline bool addr_eq(const void *pa, const void *pb)
 	return false;
 }
 
-/* relay.c */
+/* relay.c (relay thread) */
 bool relay_ev_push(struct relay_session *s, const struct relay_event *ev);
+void relay_removed(struct relay_session *s);
+void relay_run_commands(struct relay_thread *t);
+void relay_inactivity_scan(struct relay_thread *t);
 
 /* relay_path.c (relay thread) */
 void relay_sock_ready(struct relay_thread *t, struct relay_sock *k);
 void relay_pending_run(struct relay_thread *t);
 void relay_pending_forget(struct relay_thread *t, struct relay_session *s);
+int relay_packet(struct relay_thread *t, struct relay_sock *k, uint8_t *pkt, int *len, int cap,
+		 const struct sockaddr_storage *src);
+
+/* relay_uring.c (relay thread) */
+int relay_uring_new(struct relay_thread *t, const char **why);
+void relay_uring_free(struct relay_thread *t);
+void relay_uring_attach(struct relay_thread *t, struct relay_session *s);
+void relay_uring_detach(struct relay_thread *t, struct relay_session *s);
+void relay_uring_run(struct relay_thread *t);
+void relay_uring_drain(struct relay_thread *t);
 
 #endif

@@ -24,17 +24,17 @@ static void latch(struct relay_session *s, int leg, int slot, const struct socka
 		return;
 	addr_set(&L->remote[slot], src);
 	L->rlen[slot] = addr_len(src);
-	ev.addr = *src;
+	memcpy(&ev.addr, src, addr_len(src));   /* src may be shorter than a sockaddr_storage */
 	(void)relay_ev_push(s, &ev);   /* best effort: only the main thread's view is stale */
 }
 
 /* Count a transform's failure in d; true if the packet goes on. */
-static bool xform_run(const struct relay_xform *x, struct ctr_dir *d, uint8_t *pkt, int *len)
+static bool xform_run(const struct relay_xform *x, struct ctr_dir *d, uint8_t *pkt, int *len, int cap)
 {
 	if (!x->fn)
 		return true;
-	int rc = x->fn(x->ctx, pkt, len, RELAY_BUF);
-	if (!rc && *len > 0 && *len <= RELAY_BUF)
+	int rc = x->fn(x->ctx, pkt, len, cap);
+	if (!rc && *len > 0 && *len <= cap)
 		return true;
 	ctr_add(rc == RELAY_XF_EAUTH ? &d->auth
 		: rc == RELAY_XF_EREPLAY || rc == RELAY_XF_EOLD ? &d->replay : &d->xform, 1);
@@ -101,12 +101,57 @@ static void seq_update(struct seq_track *q, struct ctr_dir *rx, const uint8_t *p
 	atomic_store_explicit(&rx->lost, seq_lost(q), memory_order_relaxed);
 }
 
-static int sock_batch(struct relay_thread *t, struct relay_sock *k)
+/* One packet received on k from src, in place at pkt (cap bytes of room):
+ * latch, count, the transforms.  The output slot of the other leg
+ * (SLOT_RTP or SLOT_RTCP) with *len the bytes to send, or -1 when the
+ * packet goes no further (counted).  Shared by both I/O back-ends. */
+int relay_packet(struct relay_thread *t, struct relay_sock *k, uint8_t *pkt, int *len, int cap,
+		 const struct sockaddr_storage *src)
 {
 	struct relay_session *s = k->s;
 	int li = k->leg, oi = !k->leg;
 	struct leg_rt *L = &s->leg[li], *O = &s->leg[oi];
 	struct ctr_dir *rx = &s->ctr[li].rx, *tx = &s->ctr[oi].tx;
+
+	if (*len < 8) {
+		ctr_add(&rx->dropped, 1);
+		return -1;
+	}
+	if (L->latch_pending[k->slot]) {
+		/* after a re-INVITE moved this leg, the peer's packets still
+		 * in flight from its old address are relayed but do not
+		 * latch: the first packet from anywhere else does */
+		if (!L->prev[k->slot].sa.sa_family || !addr_eq(&L->prev[k->slot], src))
+			latch(s, li, k->slot, src);
+	} else if (L->latched[k->slot] && !addr_eq(&L->remote[k->slot], src)) {
+		ctr_add(&rx->dropped, 1);   /* not the latched peer */
+		return -1;
+	}
+	ctr_add(&rx->packets, 1);
+	ctr_add(&rx->bytes, (uint64_t)*len);
+	atomic_store_explicit(&s->ctr[li].last_rx, t->now, memory_order_relaxed);
+
+	/* RFC 5761: on a muxed socket, payload types 64-95 with the marker are RTCP */
+	bool rtcp = k->slot == SLOT_RTCP || (L->mux && pkt[1] >= 192 && pkt[1] <= 223);
+	if (!rtcp && *len >= 12)
+		seq_update(&L->seq, rx, pkt);
+	if (!xform_run(&L->xf[rtcp ? RELAY_XF_RTCP_IN : RELAY_XF_RTP_IN], rx, pkt, len, cap))
+		return -1;
+	int os = rtcp && !O->mux ? SLOT_RTCP : SLOT_RTP;
+	if (O->no_send || !O->rlen[os]) {
+		ctr_add(&tx->dropped, 1);
+		return -1;
+	}
+	if (!xform_run(&O->xf[rtcp ? RELAY_XF_RTCP_OUT : RELAY_XF_RTP_OUT], tx, pkt, len, cap))
+		return -1;
+	return os;
+}
+
+static int sock_batch(struct relay_thread *t, struct relay_sock *k)
+{
+	struct relay_session *s = k->s;
+	struct leg_rt *O = &s->leg[!k->leg];
+	struct ctr_dir *rx = &s->ctr[k->leg].rx, *tx = &s->ctr[!k->leg].tx;
 	int nout[2] = { 0, 0 };
 
 	for (int i = 0; i < RELAY_BATCH; i++)
@@ -117,38 +162,13 @@ static int sock_batch(struct relay_thread *t, struct relay_sock *k)
 	for (int i = 0; i < n; i++) {
 		uint8_t *pkt = t->buf[i];
 		int len = (int)t->rx[i].msg_len;
-		const struct sockaddr_storage *src = &t->rxname[i];
 
-		if ((t->rx[i].msg_hdr.msg_flags & MSG_TRUNC) || len < 8) {
+		if (t->rx[i].msg_hdr.msg_flags & MSG_TRUNC) {
 			ctr_add(&rx->dropped, 1);
 			continue;
 		}
-		if (L->latch_pending[k->slot]) {
-			/* after a re-INVITE moved this leg, the peer's packets still
-			 * in flight from its old address are relayed but do not
-			 * latch: the first packet from anywhere else does */
-			if (!L->prev[k->slot].sa.sa_family || !addr_eq(&L->prev[k->slot], src))
-				latch(s, li, k->slot, src);
-		} else if (L->latched[k->slot] && !addr_eq(&L->remote[k->slot], src)) {
-			ctr_add(&rx->dropped, 1);   /* not the latched peer */
-			continue;
-		}
-		ctr_add(&rx->packets, 1);
-		ctr_add(&rx->bytes, (uint64_t)len);
-		atomic_store_explicit(&s->ctr[li].last_rx, t->now, memory_order_relaxed);
-
-		/* RFC 5761: on a muxed socket, payload types 64-95 with the marker are RTCP */
-		bool rtcp = k->slot == SLOT_RTCP || (L->mux && pkt[1] >= 192 && pkt[1] <= 223);
-		if (!rtcp && len >= 12)
-			seq_update(&L->seq, rx, pkt);
-		if (!xform_run(&L->xf[rtcp ? RELAY_XF_RTCP_IN : RELAY_XF_RTP_IN], rx, pkt, &len))
-			continue;
-		int os = rtcp && !O->mux ? SLOT_RTCP : SLOT_RTP;
-		if (O->no_send || !O->rlen[os]) {
-			ctr_add(&tx->dropped, 1);
-			continue;
-		}
-		if (!xform_run(&O->xf[rtcp ? RELAY_XF_RTCP_OUT : RELAY_XF_RTP_OUT], tx, pkt, &len))
+		int os = relay_packet(t, k, pkt, &len, RELAY_BUF, &t->rxname[i]);
+		if (os < 0)
 			continue;
 		struct mmsghdr *m = &t->tx[os][nout[os]++];
 		m->msg_hdr.msg_iov->iov_base = pkt;

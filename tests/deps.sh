@@ -2,7 +2,7 @@
 # deps.sh - install the Debian packages Tollgate builds and tests with (idempotent, quiet).
 # Called by `make deps`, hence by `make run` and `make check`.
 set -e
-PKGS="build-essential pkg-config clang libgnutls28-dev nettle-dev libsrtp2-dev libyaml-dev libreadline-dev
+PKGS="build-essential pkg-config clang libgnutls28-dev nettle-dev libsrtp2-dev libyaml-dev libreadline-dev liburing-dev
       libcmocka-dev libclang-rt-14-dev python3 python3-pytest gnutls-bin openssh-server
       libc-ares-dev dnsmasq-base
       openssh-client procps

@@ -173,6 +173,7 @@ static struct {
 	int fd[2];
 	uint64_t eagain;         /* sendmmsg found the send buffer full */
 	double send_wait;        /* seconds spent waiting for it */
+	char io[160];            /* the relay's I/O back-end (-T) */
 } G;
 
 static int gen_socket(struct sockaddr_in *addr)
@@ -705,6 +706,7 @@ int main(int argc, char **argv)
 			(void)poll(&pf, 1, 100);
 			relay_dispatch();
 		}
+		relay_io_describe(G.io, sizeof(G.io));
 		relay_stop();
 		relay_ports_free(ports);
 	}
@@ -742,7 +744,9 @@ int main(int argc, char **argv)
 	       (unsigned long long)G.eagain, G.send_wait, (unsigned long long)dup, (unsigned long long)bad,
 	       (unsigned long long)auth, (unsigned long long)replay, (unsigned long long)other,
 	       (unsigned long long)ovf, (unsigned long long)rrx, (unsigned long long)rdrop, udperr);
-	printf("MEDIA_LOAD {\"relay\": \"%s\", \"plain\": %s, \"suite\": \"%s\", \"calls\": %d, \"bidir\": %s, "
+	if (tollgate)
+		printf("media_load: relay I/O %s\n", G.io);
+	printf("MEDIA_LOAD {\"relay\": \"%s\", \"io\": \"%s\", \"plain\": %s, \"suite\": \"%s\", \"calls\": %d, \"bidir\": %s, "
 	       "\"streams\": %d, \"pps_per_stream\": %d, \"secs\": %d, \"wall_s\": %.3f, \"send_s\": %.3f, "
 	       "\"offered_pps\": %.0f, \"intended\": %.0f, "
 	       "\"sent\": %llu, \"received\": %llu, \"received_fwd\": %llu, \"received_rev\": %llu, "
@@ -754,7 +758,7 @@ int main(int argc, char **argv)
 	       "\"relay_auth_fail\": %llu, \"relay_replay\": %llu, \"udp_rcv_errors\": %lld, "
 	       "\"host_busy_pct\": %.0f, \"host_softirq_pct\": %.0f, \"host_steal_pct\": %.0f, "
 	       "\"bad_dir\": %llu, \"bad_ssrc\": %llu, \"bad_seq\": %llu, \"bad_payload\": %llu}\n",
-	       who, G.plain ? "true" : "false", tg_srtp_suite_get(suite)->name, G.n, G.bidir ? "true" : "false",
+	       who, G.io, G.plain ? "true" : "false", tg_srtp_suite_get(suite)->name, G.n, G.bidir ? "true" : "false",
 	       G.bidir ? 2 * G.n : G.n, G.pps, G.secs, wall, send_s, rate, want, (unsigned long long)sent, (unsigned long long)recvd,
 	       (unsigned long long)G.d[0].recvd, (unsigned long long)G.d[1].recvd,
 	       (unsigned long long)G.d[0].sent, (unsigned long long)G.d[1].sent, loss, cpu, 100.0 * cpu / wall, us,

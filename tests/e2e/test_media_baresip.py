@@ -263,6 +263,9 @@ def test_tls_srtp_both_legs_tone_and_no_plain_rtp(mlab_tls):
     assert re.search(r"Totals over 2 call legs", stats), stats
     total_auth = re.search(r"Totals over.*\n(?:.*\n)*?\s+SRTP auth failures: (\d+)", stats)
     assert total_auth and int(total_auth.group(1)) == 0, stats
+    # the relay names its packet I/O, and why when it is not io_uring
+    assert re.search(r"Relay I/O\s*: (io_uring \(multishot receive, provided buffers\)"
+                     r"|epoll \((io_uring not used: .+: .+|chosen by TOLLGATE_RELAY_IO=epoll)\))\n", stats), stats
 
     # the capture: every RTP packet to or from the relay on either leg is SRTP
     # (each leg's own keys and suite: the tag length is the suite's, e.g. HMAC_SHA1_80
