@@ -312,6 +312,8 @@ static void *thread_main(void *arg)
 		t->io_why = "TOLLGATE_RELAY_IO=epoll";
 	} else {
 		t->io_err = relay_uring_new(t, &t->io_why);
+		if (!t->io_err)
+			relay_uring_features(t, t->io_feat, sizeof(t->io_feat));
 	}
 	sem_post(&t->ready);
 	if (t->u)
@@ -457,7 +459,7 @@ void relay_io_describe(char *buf, size_t len)
 	if (!R.n)
 		snprintf(buf, len, "not started");
 	else if (uring == R.n)
-		snprintf(buf, len, "io_uring (multishot receive, provided buffers)");
+		snprintf(buf, len, "io_uring (%s)", R.t[0]->io_feat);
 	else if (R.t[0]->io_err > 0)
 		snprintf(buf, len, "epoll (chosen by %s)", R.t[0]->io_why);
 	else
@@ -560,7 +562,7 @@ int relay_session_add(const struct relay_spec *spec, struct relay_session **out)
 			memset(&s->m_remote[l][k], 0, sizeof(s->m_remote[l][k]));
 			memcpy(&s->m_remote[l][k], &L->remote[k], addr_len(&L->remote[k]));
 			L->sock[k] = (struct relay_sock){
-				.s = s, .leg = (uint8_t)l, .slot = (uint8_t)k,
+				.s = s, .leg = (uint8_t)l, .slot = (uint8_t)k, .fx = -1,
 				.fd = k ? ls->ports.rtcp_fd : ls->ports.rtp_fd,
 			};
 		}

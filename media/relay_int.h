@@ -60,6 +60,7 @@ struct relay_sock {          /* epoll data of one socket; embedded in its sessio
 	int fd;                  /* -1: none (rtcp-mux) */
 	struct relay_sock *pnext;    /* relay: pending list link */
 	int64_t rearm_at;        /* relay, io_uring: not before (ms) after a failed receive */
+	int fx;                  /* relay, io_uring: its index in the ring's file table; -1: none */
 };
 
 /* a remote address on the packet path: 28 bytes where sockaddr_storage takes
@@ -121,6 +122,7 @@ struct relay_thread {
 	sem_t ready;
 	int io_err;                  /* 0: io_uring; 1: epoll asked for; else the negative errno */
 	const char *io_why;          /* the io_uring step that failed, or what asked for epoll */
+	char io_feat[96];            /* io_uring: what the ring uses */
 	/* relay */
 	struct relay_uring *u;       /* owned; NULL: the epoll back-end */
 	struct relay_session *list;
@@ -198,5 +200,6 @@ void relay_uring_attach(struct relay_thread *t, struct relay_session *s);
 void relay_uring_detach(struct relay_thread *t, struct relay_session *s);
 void relay_uring_run(struct relay_thread *t);
 void relay_uring_drain(struct relay_thread *t);
+void relay_uring_features(const struct relay_thread *t, char *buf, size_t len);
 
 #endif

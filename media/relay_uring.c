@@ -21,10 +21,14 @@
  * only in relay_uring_new(). */
 #include <errno.h>
 #include <liburing.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "media/relay_int.h"
 
@@ -57,6 +61,10 @@ struct relay_uring {         /* one relay thread's ring; owned by that thread */
 	unsigned detaching;             /* sessions waiting for io_refs == 0 */
 	bool cmds;                      /* the command eventfd fired */
 	bool cmd_armed;
+	bool sendto;                    /* IORING_OP_SEND takes a destination (Linux 6.3?) */
+	unsigned nfx;                   /* registered file table size; 0: none */
+	unsigned nfree;
+	int *fxfree;                    /* free file table indexes, a stack */
 };
 
 static inline uint8_t *buf_at(struct relay_uring *u, unsigned bid)
@@ -90,11 +98,46 @@ static struct io_uring_sqe *sqe_get(struct relay_uring *u)
 	return e;
 }
 
+/* A socket into the ring's file table, so that its requests skip the file
+ * lookup (and its reference count) each time; -1 when the table is full or
+ * absent, and the plain descriptor is used. */
+static void fx_add(struct relay_uring *u, struct relay_sock *k)
+{
+	k->fx = -1;
+	if (!u->nfree || k->fd < 0)
+		return;
+	int i = u->fxfree[u->nfree - 1];
+	if (io_uring_register_files_update(&u->ring, (unsigned)i, &k->fd, 1) == 1) {
+		u->nfree--;
+		k->fx = i;
+	}
+}
+
+/* Out of the table: the kernel keeps the file for requests still in flight. */
+static void fx_del(struct relay_uring *u, struct relay_sock *k)
+{
+	int none = -1;
+	if (k->fx < 0)
+		return;
+	if (io_uring_register_files_update(&u->ring, (unsigned)k->fx, &none, 1) == 1)
+		u->fxfree[u->nfree++] = k->fx;
+	k->fx = -1;
+}
+
+static void sqe_fd(struct io_uring_sqe *e, const struct relay_sock *k)
+{
+	if (k->fx >= 0) {
+		e->fd = k->fx;
+		e->flags |= IOSQE_FIXED_FILE;
+	}
+}
+
 static void arm_sock(struct relay_thread *t, struct relay_sock *k)
 {
 	struct relay_uring *u = t->u;
 	struct io_uring_sqe *e = sqe_get(u);
 	io_uring_prep_recvmsg_multishot(e, k->fd, &u->rmsg, 0);
+	sqe_fd(e, k);
 	e->flags |= IOSQE_BUFFER_SELECT;
 	e->buf_group = U_BGID;
 	io_uring_sqe_set_data64(e, (uint64_t)(uintptr_t)k | T_RECV);
@@ -163,7 +206,13 @@ static void on_packet(struct relay_thread *t, struct relay_sock *k, unsigned bid
 	d->tx = &s->ctr[!k->leg].tx;
 	d->len = len;
 	struct io_uring_sqe *e = sqe_get(u);
-	io_uring_prep_sendmsg(e, O->sock[os].fd, &d->mh, MSG_DONTWAIT);
+	if (u->sendto) {        /* no msghdr to copy in */
+		io_uring_prep_send(e, O->sock[os].fd, pkt, (size_t)len, MSG_DONTWAIT);
+		io_uring_prep_send_set_addr(e, &d->to.sa, (uint16_t)O->rlen[os]);
+	} else {
+		io_uring_prep_sendmsg(e, O->sock[os].fd, &d->mh, MSG_DONTWAIT);
+	}
+	sqe_fd(e, &O->sock[os]);
 	io_uring_sqe_set_data64(e, (uint64_t)bid << 2 | T_SEND);
 	s->io_refs++;
 }
@@ -257,12 +306,23 @@ static void turn(struct relay_thread *t, int64_t wait_ms)
 
 /* ------------------------------------------------------------------ */
 
+/* What the ring of t uses, for relay_io_describe(). */
+void relay_uring_features(const struct relay_thread *t, char *buf, size_t len)
+{
+	const struct relay_uring *u = t->u;
+	snprintf(buf, len, "multishot receive, %u provided buffers%s%s", U_NBUF,
+		 u && u->nfx ? ", registered files" : "", u && u->sendto ? ", send with address" : ", sendmsg");
+}
+
 void relay_uring_attach(struct relay_thread *t, struct relay_session *s)
 {
 	for (int l = 0; l < 2; l++)
-		for (int k = 0; k < 2; k++)
-			if (s->leg[l].sock[k].fd >= 0)
-				arm_sock(t, &s->leg[l].sock[k]);
+		for (int k = 0; k < 2; k++) {
+			struct relay_sock *so = &s->leg[l].sock[k];
+			fx_add(t->u, so);
+			if (so->fd >= 0)
+				arm_sock(t, so);
+		}
 	s->registered = true;
 }
 
@@ -275,6 +335,7 @@ void relay_uring_detach(struct relay_thread *t, struct relay_session *s)
 	for (int l = 0; l < 2; l++)
 		for (int k = 0; k < 2; k++) {
 			struct relay_sock *so = &s->leg[l].sock[k];
+			fx_del(t->u, so);
 			if (!so->armed)
 				continue;
 			struct io_uring_sqe *e = sqe_get(t->u);
@@ -322,8 +383,41 @@ void relay_uring_free(struct relay_thread *t)
 	if (u->br)
 		munmap(u->br, U_NBUF * sizeof(struct io_uring_buf));
 	free(u->bufs);
+	free(u->fxfree);
 	free(u);
 	t->u = NULL;
+}
+
+/* Does IORING_OP_SEND take a destination address on this kernel?  One
+ * datagram between two loopback sockets says. */
+static bool probe_sendto(struct relay_uring *u)
+{
+	bool ok = false;
+	int a = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), b = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t tl = sizeof(to);
+	static const char msg[] = "tollgate";
+	char got[16];
+	struct io_uring_cqe *c;
+
+	if (a < 0 || b < 0 || bind(b, (struct sockaddr *)&to, sizeof(to)) ||
+	    getsockname(b, (struct sockaddr *)&to, &tl))
+		goto out;
+	struct io_uring_sqe *e = sqe_get(u);
+	io_uring_prep_send(e, a, msg, sizeof(msg), 0);
+	io_uring_prep_send_set_addr(e, (struct sockaddr *)&to, sizeof(to));
+	io_uring_sqe_set_data64(e, T_IGNORE);
+	if (io_uring_submit_and_wait(&u->ring, 1) < 0 || io_uring_peek_cqe(&u->ring, &c))
+		goto out;
+	ok = c->res == (int)sizeof(msg) &&
+	     recv(b, got, sizeof(got), MSG_DONTWAIT) == (ssize_t)sizeof(msg) && !memcmp(got, msg, sizeof(msg));
+	io_uring_cqe_seen(&u->ring, c);
+out:
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
+	return ok;
 }
 
 /* In the relay thread (the ring's single issuer).  0, or a negative errno
@@ -375,6 +469,19 @@ int relay_uring_new(struct relay_thread *t, const char **why)
 		u->snd[i].mh.msg_iov = &u->snd[i].iov;
 		u->snd[i].mh.msg_iovlen = 1;
 	}
+	/* a file table as large as the descriptor limit allows (up to one
+	 * entry per port of the widest range); without one, plain descriptors */
+	struct rlimit rl;
+	unsigned want = 32768;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < want)
+		want = (unsigned)rl.rlim_cur;
+	if ((u->fxfree = malloc(want * sizeof(*u->fxfree))) &&
+	    !io_uring_register_files_sparse(&u->ring, want)) {
+		u->nfx = u->nfree = want;
+		for (unsigned i = 0; i < want; i++)
+			u->fxfree[i] = (int)(want - 1 - i);
+	}
+	u->sendto = probe_sendto(u);
 	*why = NULL;
 	return 0;
 fail:

@@ -264,7 +264,7 @@ def test_tls_srtp_both_legs_tone_and_no_plain_rtp(mlab_tls):
     total_auth = re.search(r"Totals over.*\n(?:.*\n)*?\s+SRTP auth failures: (\d+)", stats)
     assert total_auth and int(total_auth.group(1)) == 0, stats
     # the relay names its packet I/O, and why when it is not io_uring
-    assert re.search(r"Relay I/O\s*: (io_uring \(multishot receive, provided buffers\)"
+    assert re.search(r"Relay I/O\s*: (io_uring \(multishot receive, \d+ provided buffers.*\)"
                      r"|epoll \((io_uring not used: .+: .+|chosen by TOLLGATE_RELAY_IO=epoll)\))\n", stats), stats
 
     # the capture: every RTP packet to or from the relay on either leg is SRTP

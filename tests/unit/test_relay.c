@@ -915,7 +915,9 @@ static void test_relay_io_backend(void **st)
 		return;
 	}
 	io_uring_queue_exit(&r);
-	assert_string_equal(d, "io_uring (multishot receive, provided buffers)");
+	/* the file table and send-with-address depend on the kernel: named, not required */
+	assert_true(!strncmp(d, "io_uring (multishot receive, 2048 provided buffers", 50));
+	assert_true(strstr(d, ", send with address)") || strstr(d, ", sendmsg)"));
 }
 
 static int setup(void **st)
