@@ -48,6 +48,11 @@ void count_req_out(enum sip_method m)
 	g_b2bua_stats.req_out[midx(m)]++;
 }
 
+void b2bua_count_request_out(enum sip_method m)
+{
+	count_req_out(m);
+}
+
 static void count_resp_out(int code)
 {
 	if (code >= 100 && code < 700) {

@@ -19,6 +19,7 @@
 
 #include "core/config.h"
 #include "media/session.h"
+#include "sip/msg.h"
 #include "sip/transport.h"
 
 struct route_table;
@@ -51,6 +52,8 @@ struct b2bua_stats {
 	unsigned long calls_total, calls_failed;
 };
 const struct b2bua_stats *b2bua_stats(void);
+/* A request Tollgate sent outside a call (an OPTIONS keepalive), for the counters. */
+void b2bua_count_request_out(enum sip_method m);
 void b2bua_clear_stats(void);
 const char *b2bua_drop_name(enum b2bua_drop d);
 

@@ -10,6 +10,7 @@
 #include "core/dns.h"
 #include "core/log.h"
 #include "core/timer.h"
+#include "sip/b2bua.h"
 #include "sip/msg.h"
 #include "sip/route.h"
 #include "sip/transport.h"
@@ -213,6 +214,7 @@ static void send_to(struct ka *k, const struct cfg_dial_peer *dp, const struct s
 		result(k, false, why);
 		return;
 	}
+	b2bua_count_request_out(SIP_METHOD_OPTIONS);   /* show sip-ua statistics */
 	k->txn = t;
 }
 

@@ -106,6 +106,12 @@ def test_options_keepalive_busyout_and_recovery(lab, tmp_path):
     assert len(opts) >= 2, ctx()
     assert opts[0].call_id != opts[1].call_id, ctx()
     assert keepalive_column(core, 100) == "active", ctx()
+    # the probes count in show sip-ua statistics: OPTIONS out, their 200s in
+    stats = core.sh("show sip-ua statistics").stdout
+    m = re.search(r"Options (\d+)/(\d+)", stats)      # inbound: the harness's readiness pings
+    assert m and int(m.group(2)) >= len(opts), stats
+    ok_in = re.search(r"Success \(2xx\)\s*: (\d+)/", stats)
+    assert ok_in and int(ok_in.group(1)) >= 2, stats
 
     # 2. the UAS goes away: busyout after retry (1) unanswered probe(s)
     uas.kill()
