@@ -32,7 +32,7 @@
 
 #include "media/relay_int.h"
 
-#define U_NBUF     2048             /* provided buffers (a power of 2) */
+#define U_NBUF     2048             /* provided buffers (a power of 2); see nbuf_wanted() */
 #define U_SQ       1024
 #define U_CQ       16384
 #define U_NAMELEN  48               /* room for the source address: payload at offset 64 */
@@ -53,9 +53,10 @@ struct usend {               /* one buffer's send; valid while the send is in fl
 struct relay_uring {         /* one relay thread's ring; owned by that thread */
 	struct io_uring ring;
 	bool ring_up;
-	struct io_uring_buf_ring *br;   /* mmap'ed, U_NBUF entries */
-	uint8_t *bufs;                  /* U_NBUF x RELAY_BUF */
-	struct usend snd[U_NBUF];
+	unsigned nbuf;
+	struct io_uring_buf_ring *br;   /* mmap'ed, nbuf entries */
+	uint8_t *bufs;                  /* nbuf x RELAY_BUF */
+	struct usend *snd;              /* nbuf */
 	struct msghdr rmsg;             /* the multishot receives' template */
 	unsigned added;                 /* buffers given back since the last advance */
 	unsigned detaching;             /* sessions waiting for io_refs == 0 */
@@ -75,7 +76,7 @@ static inline uint8_t *buf_at(struct relay_uring *u, unsigned bid)
 static void buf_give(struct relay_uring *u, unsigned bid)
 {
 	io_uring_buf_ring_add(u->br, buf_at(u, bid), RELAY_BUF - RELAY_TAILROOM, (unsigned short)bid,
-			      io_uring_buf_ring_mask(U_NBUF), (int)u->added++);
+			      io_uring_buf_ring_mask(u->nbuf), (int)u->added++);
 }
 
 static void buf_flush(struct relay_uring *u)
@@ -153,12 +154,22 @@ static void arm_cmds(struct relay_thread *t)
 	t->u->cmd_armed = true;
 }
 
-/* A session's last request is done: it can go back to the main thread. */
+/* The session's last request is done: its sockets leave the file table (a
+ * slot is reused only now, so no queued request of the session can reach
+ * the next socket put there), and it goes back to the main thread. */
+static void gone(struct relay_thread *t, struct relay_session *s)
+{
+	for (int l = 0; l < 2; l++)
+		for (int k = 0; k < 2; k++)
+			fx_del(t->u, &s->leg[l].sock[k]);
+	relay_removed(s);
+}
+
 static void unref(struct relay_thread *t, struct relay_session *s)
 {
 	if (--s->io_refs == 0 && s->detaching) {
 		t->u->detaching--;
-		relay_removed(s);
+		gone(t, s);
 	}
 }
 
@@ -310,7 +321,7 @@ static void turn(struct relay_thread *t, int64_t wait_ms)
 void relay_uring_features(const struct relay_thread *t, char *buf, size_t len)
 {
 	const struct relay_uring *u = t->u;
-	snprintf(buf, len, "multishot receive, %u provided buffers%s%s", U_NBUF,
+	snprintf(buf, len, "multishot receive, %u provided buffers%s%s", u ? u->nbuf : 0,
 		 u && u->nfx ? ", registered files" : "", u && u->sendto ? ", send with address" : ", sendmsg");
 }
 
@@ -335,7 +346,6 @@ void relay_uring_detach(struct relay_thread *t, struct relay_session *s)
 	for (int l = 0; l < 2; l++)
 		for (int k = 0; k < 2; k++) {
 			struct relay_sock *so = &s->leg[l].sock[k];
-			fx_del(t->u, so);
 			if (!so->armed)
 				continue;
 			struct io_uring_sqe *e = sqe_get(t->u);
@@ -343,7 +353,7 @@ void relay_uring_detach(struct relay_thread *t, struct relay_session *s)
 			io_uring_sqe_set_data64(e, T_IGNORE);
 		}
 	if (s->io_refs == 0)
-		relay_removed(s);
+		gone(t, s);
 	else
 		t->u->detaching++;
 }
@@ -352,6 +362,7 @@ void relay_uring_run(struct relay_thread *t)
 {
 	int64_t next_tick = t->now + 1000;
 
+	arm_cmds(t);             /* before the first wait, or commands wait for the tick */
 	relay_run_commands(t);
 	while (t->running) {
 		turn(t, next_tick > t->now ? next_tick - t->now : 0);
@@ -381,11 +392,21 @@ void relay_uring_free(struct relay_thread *t)
 	if (u->ring_up)
 		io_uring_queue_exit(&u->ring);   /* unregisters the buffer ring */
 	if (u->br)
-		munmap(u->br, U_NBUF * sizeof(struct io_uring_buf));
+		munmap(u->br, u->nbuf * sizeof(struct io_uring_buf));
 	free(u->bufs);
+	free(u->snd);
 	free(u->fxfree);
 	free(u);
 	t->u = NULL;
+}
+
+/* U_NBUF, or TOLLGATE_RELAY_BUFS (a power of 2, 16-32768): a test sets a
+ * small ring to run the path where receives run out of buffers. */
+static unsigned nbuf_wanted(void)
+{
+	const char *e = getenv("TOLLGATE_RELAY_BUFS");
+	unsigned long v = e ? strtoul(e, NULL, 10) : 0;
+	return v >= 16 && v <= 32768 && !(v & (v - 1)) ? (unsigned)v : U_NBUF;
 }
 
 /* Does IORING_OP_SEND take a destination address on this kernel?  One
@@ -435,7 +456,9 @@ int relay_uring_new(struct relay_thread *t, const char **why)
 	if (!u)
 		return -ENOMEM;
 	t->u = u;
-	if (!(u->bufs = aligned_alloc(64, (size_t)U_NBUF * RELAY_BUF))) {
+	u->nbuf = nbuf_wanted();
+	if (!(u->bufs = aligned_alloc(64, (size_t)u->nbuf * RELAY_BUF)) ||
+	    !(u->snd = calloc(u->nbuf, sizeof(*u->snd)))) {
 		rc = -ENOMEM;
 		goto fail;
 	}
@@ -449,23 +472,23 @@ int relay_uring_new(struct relay_thread *t, const char **why)
 		goto fail;
 	}
 	*why = "buffer ring";
-	void *m = mmap(NULL, U_NBUF * sizeof(struct io_uring_buf), PROT_READ | PROT_WRITE,
+	void *m = mmap(NULL, u->nbuf * sizeof(struct io_uring_buf), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
 		rc = -errno;
 		goto fail;
 	}
 	u->br = m;
-	struct io_uring_buf_reg reg = { .ring_addr = (uint64_t)(uintptr_t)m, .ring_entries = U_NBUF,
+	struct io_uring_buf_reg reg = { .ring_addr = (uint64_t)(uintptr_t)m, .ring_entries = u->nbuf,
 					.bgid = U_BGID };
 	if ((rc = io_uring_register_buf_ring(&u->ring, &reg, 0)))
 		goto fail;
 	io_uring_buf_ring_init(u->br);
-	for (unsigned i = 0; i < U_NBUF; i++)
+	for (unsigned i = 0; i < u->nbuf; i++)
 		buf_give(u, i);
 	buf_flush(u);
 	u->rmsg.msg_namelen = U_NAMELEN;
-	for (unsigned i = 0; i < U_NBUF; i++) {
+	for (unsigned i = 0; i < u->nbuf; i++) {
 		u->snd[i].mh.msg_iov = &u->snd[i].iov;
 		u->snd[i].mh.msg_iovlen = 1;
 	}

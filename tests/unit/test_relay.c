@@ -757,6 +757,81 @@ static void test_relay_backlog_drained(void **st)
 	env_fini(&e);
 }
 
+/* More packets waiting at once than the io_uring back-end has buffers (a
+ * ring of 64 here, TOLLGATE_RELAY_BUFS): 20 sessions x 60 packets queue up
+ * while the relay thread is stalled.  The receives that run out of buffers
+ * end (ENOBUFS) and must be re-armed, with nothing lost or reordered; the
+ * epoll back-end drains the same backlog in rounds.  The relay is restarted
+ * for it, so this also checks that a new relay thread takes its first
+ * commands at once (the stall must begin within 100 ms). */
+static void test_relay_burst_over_buffers(void **st)
+{
+	enum { NS = 20, NP = 60 };
+	struct relay_ports *ports = NULL;
+	struct sockaddr_storage loc = ip("127.0.0.1", 0);
+	struct relay_spec spec[NS];
+	struct relay_session *s[NS];
+	struct peer a[NS], b[NS];
+	static struct xctx stall;
+	uint8_t out[256], in[2048];
+	int big = 1 << 20, removed = 0, n;
+
+	atomic_init(&stall.calls, 0);
+	relay_stop();
+	setenv("TOLLGATE_RELAY_BUFS", "64", 1);
+	assert_int_equal(relay_start(1), 0);
+	assert_int_equal(relay_ports_new(LO + 100, LO + 199, &ports), 0);
+	nev = 0;
+	for (int i = 0; i < NS; i++) {
+		a[i] = peer_new();
+		b[i] = peer_new();
+		assert_int_equal(setsockopt(b[i].fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)), 0);
+		memset(&spec[i], 0, sizeof(spec[i]));
+		assert_int_equal(relay_ports_alloc(ports, &loc, true, &spec[i].leg[0].ports), 0);
+		assert_int_equal(relay_ports_alloc(ports, &loc, true, &spec[i].leg[1].ports), 0);
+		spec[i].leg[0].remote_rtp = a[i].addr;
+		spec[i].leg[1].remote_rtp = b[i].addr;
+		spec[i].ports = ports;
+		spec[i].on_event = on_event;
+		spec[i].arg = &removed;
+		if (i == 0)
+			spec[i].leg[1].xf[RELAY_XF_RTP_IN] = (struct relay_xform){ xf_stall, &stall, NULL };
+		assert_int_equal(relay_session_add(&spec[i], &s[i]), 0);
+	}
+	n = rtp(out, 1, 0x0badcafe, 0);
+	to(&b[0], relay_session_local(s[0], 1), false, out, n);   /* the relay thread sleeps 300 ms */
+	for (int i = 0; i < 100 && !atomic_load(&stall.calls); i++)
+		usleep(1000);
+	assert_int_equal(atomic_load(&stall.calls), 1);
+	for (int p = 0; p < NP; p++)
+		for (int i = 0; i < NS; i++) {
+			n = rtp(out, (uint16_t)(1000 + p), 0x5000u + (uint32_t)i, (uint8_t)p);
+			to(&a[i], relay_session_local(s[i], 0), false, out, n);
+		}
+	assert_int_equal(rx(&a[0], in, sizeof(in), 2000, NULL), 172);   /* b[0]'s packet */
+	for (int i = 0; i < NS; i++) {
+		for (int p = 0; p < NP; p++) {
+			n = rtp(out, (uint16_t)(1000 + p), 0x5000u + (uint32_t)i, (uint8_t)p);
+			assert_int_equal(rx(&b[i], in, sizeof(in), 2000, NULL), n);
+			assert_memory_equal(in, out, (size_t)n);
+		}
+		STAT(s[i], 0, rx, packets, (uint64_t)NP);
+		STAT(s[i], 0, rx, dropped, 0);
+		STAT(s[i], 1, tx, packets, (uint64_t)NP);
+	}
+	for (int i = 0; i < NS; i++) {
+		relay_session_remove(s[i]);
+		assert_true(wait_event(s[i], RELAY_EV_REMOVED, 2000, NULL));
+		close(a[i].fd);
+		close(b[i].fd);
+	}
+	assert_int_equal(removed, NS);
+	relay_ports_free(ports);
+	relay_stop();
+	unsetenv("TOLLGATE_RELAY_BUFS");
+	assert_int_equal(relay_start(1), 0);
+}
+
 static void test_relay_mux(void **st)
 {
 	struct env e;
@@ -962,6 +1037,7 @@ int main(void)
 		cmocka_unit_test(test_relay_mux),
 		cmocka_unit_test(test_relay_inactivity),
 		cmocka_unit_test(test_relay_remove_reuse),
+		cmocka_unit_test(test_relay_burst_over_buffers),
 		cmocka_unit_test(test_relay_stop_cleans),
 	};
 	int failed = cmocka_run_group_tests_name("ports", ports, NULL, NULL);
