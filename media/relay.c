@@ -1,8 +1,9 @@
 /* relay.c - the media relay thread(s): sessions, queues and commands (see relay.h);
  * the packet path is media/relay_path.c.
  *
- * Threads.  Each relay thread owns an epoll with its sessions' sockets, a
- * command eventfd and a one-second timerfd (inactivity).  The main thread is
+ * Threads.  Each relay thread owns an io_uring (media/relay_uring.c) or, when
+ * the kernel refuses one or TOLLGATE_RELAY_IO=epoll says so, an epoll with its
+ * sessions' sockets, a command eventfd and a one-second timerfd (inactivity).  The main thread is
  * the only producer of commands (ADD, UPDATE, REMOVE, STOP) on a thread's
  * queue; the relay threads are the producers of events (REMOVED, LATCHED,
  * INACTIVE, ERROR) on the one completion queue the main thread drains in
@@ -11,13 +12,15 @@
  *
  * Ownership.  A session is allocated by the main thread and freed by it in
  * relay_dispatch(), after the REMOVED event, which the relay thread sends
- * only once it has taken the sockets out of its epoll and released the
+ * only once it has taken the sockets out of its epoll (io_uring: once the
+ * last request naming the session has completed) and released the
  * transform contexts.  Between ADD and REMOVE the fields marked "relay" are
  * the relay thread's alone; the main thread touches only the fields marked
  * "main" and the atomic counters.  The ADD and REMOVE nodes are embedded in
  * the session, so hand-over and removal never fail for lack of memory.
  *
- * Packet path.  One epoll wake-up gives ready sockets (edge-triggered); each
+ * Packet path (epoll; io_uring: see media/relay_uring.c).  One epoll wake-up
+ * gives ready sockets (edge-triggered); each
  * is read in recvmmsg batches until it is empty, at most RELAY_ROUNDS batches
  * per turn (a socket with more waits on the pending list for its next turn,
  * so a busy stream cannot starve the others); the packets go through the

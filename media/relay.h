@@ -10,11 +10,12 @@
  * out.  Exhaustion is -EADDRNOTAVAIL: the B2BUA answers 503 and logs.
  *
  * Relay (media/relay.c).  relay_start() spawns the relay thread(s), each with
- * its own epoll.  The main thread creates a session (two legs, A and B) and
+ * its own io_uring (media/relay_uring.c) or, where the kernel refuses one, its
+ * own epoll (media/relay_path.c).  The main thread creates a session (two legs, A and B) and
  * hands it to a thread through that thread's queue (a mutex and an eventfd;
  * the packet path takes no lock).  Packets received on leg A's sockets go out
  * of leg B's sockets to B's remote address and vice versa, RTCP likewise;
- * recvmmsg/sendmmsg batches; SSRC, sequence numbers and timestamps untouched.
+ * SSRC, sequence numbers and timestamps untouched.
  * Updates (a new remote after a re-INVITE, new transforms, hold) and removal
  * go through the same queue and are applied between batches.  The relay
  * answers through one completion queue (a mutex and an eventfd, see
