@@ -199,6 +199,9 @@ def load_cmd(exe, case, secs):
 
 # ---- the two relays ----
 
+IO_SAID = []     # the relay's I/O back-end, printed once
+
+
 def run_tollgate(exe, case, secs, logdir, plain=False):
     argv = ["timeout", "240"] + load_cmd(exe, case, secs) + ["-T"] + (["-P"] if plain else [])
     log("  $ " + " ".join(argv[2:]))
@@ -210,6 +213,9 @@ def run_tollgate(exe, case, secs, logdir, plain=False):
         log("  tollgate: media_load failed (rc %d): %s" % (r.returncode, (r.stderr or r.stdout).strip()[-300:]))
     else:
         res["cmd"] = " ".join(argv[2:])
+        if res.get("io") and not IO_SAID:
+            log("  tollgate relay I/O: %s" % res["io"])
+            IO_SAID.append(res["io"])
     return res
 
 
