@@ -1,6 +1,7 @@
 /* cmd_exec.c - EXEC commands of the session and the configuration files:
  * configure, exit/end, terminal, show version/logging/users/running-config/
  * startup-config, write memory, copy. */
+#include <ares.h>
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <nettle/version.h>
@@ -21,6 +22,7 @@
 #include "core/log.h"
 #include "core/startup.h"
 #include "core/version.h"
+#include "media/relay.h"
 #include "media/srtp.h"
 
 #define SHOW_HELP "Show running system information\n"
@@ -154,6 +156,10 @@ CLI_CMD(show_version, MODE_EXEC, CLI_F_PIPE,
 	vty_out(vty, "  libsrtp2  %s, crypto: %s\n", sv, tg_srtp_crypto_backend());
 	vty_out(vty, "  nettle    %d.%d\n", nettle_version_major(), nettle_version_minor());
 	vty_out(vty, "  libyaml   %s\n", yaml_get_version_string());
+	vty_out(vty, "  c-ares    %s (DNS SRV and A/AAAA)\n", ares_version(NULL));
+	char io[160];
+	relay_io_describe(io, sizeof(io));
+	vty_out(vty, "  liburing  media relay I/O: %s\n", io);
 	vty_out(vty, "  readline  %d.%d (tollsh)\n", RL_VERSION_MAJOR, RL_VERSION_MINOR);
 	return CLI_OK;
 }
