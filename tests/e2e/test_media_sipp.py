@@ -24,6 +24,27 @@ def bodies(msgs, first_line_re):
     return [m.body() for m in msgs if re.match(first_line_re, m.first_line) and m.body().strip()]
 
 
+# The relay's two I/O back-ends: io_uring where the kernel allows it (the
+# default), epoll otherwise or when asked for.  The packet-level tests run on both.
+RELAY_IO = ["default", "epoll"]
+
+
+def relay_io(monkeypatch, which):
+    if which == "epoll":
+        monkeypatch.setenv("TOLLGATE_RELAY_IO", "epoll")
+    else:
+        monkeypatch.delenv("TOLLGATE_RELAY_IO", raising=False)
+
+
+def check_relay_io(core, which):
+    line = re.search(r"Relay I/O\s*: (.*)", core.sh("show media statistics").stdout)
+    assert line, core.sh("show media statistics").stdout
+    if which == "epoll":
+        assert line.group(1) == "epoll (chosen by TOLLGATE_RELAY_IO=epoll)", line.group(0)
+    else:
+        assert line.group(1).startswith(("io_uring (", "epoll (io_uring not used: ")), line.group(0)
+
+
 def media(sdp):
     """(address, port, payload types) of the first m=audio line."""
     c = re.findall(r"^c=IN IP4 (\S+)", sdp, re.M)
@@ -99,12 +120,15 @@ def test_delayed_offer_anchored(mlab):
     assert str(uac.port) not in ack
 
 
-def test_media_relayed_both_ways(mlab):
+@pytest.mark.parametrize("io", RELAY_IO)
+def test_media_relayed_both_ways(mlab, monkeypatch, io):
     """Packets from the caller's side reach the callee's media address through
     the relay and back (sipp's -rtp_echo on the callee)."""
     lo = 30600
     dp = DialPeer(100, "9...", mlab.uas_port)
+    relay_io(monkeypatch, io)
     core = mlab.start_core([dp])
+    check_relay_io(core, io)
     core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
     uas = mlab.uas(scenario="uas", extra=["-rtp_echo"])
     uac = mlab.uac(scenario="uac_codecs.xml", extra=["-d", "3000"])
@@ -140,7 +164,8 @@ def test_media_relayed_both_ways(mlab):
     uas.wait()
 
 
-def test_reinvite_new_address_keeps_audio(mlab):
+@pytest.mark.parametrize("io", RELAY_IO)
+def test_reinvite_new_address_keeps_audio(mlab, monkeypatch, io):
     """Issue 4: a re-INVITE that moves the caller's media to a new address is
     applied without losing audio in the direction that did not change.  RTP
     flows both ways every 20 ms through the whole call; the caller keeps
@@ -150,7 +175,9 @@ def test_reinvite_new_address_keeps_audio(mlab):
     packets must reach the caller's new address once the re-INVITE is done."""
     lo = 30800
     dp = DialPeer(100, "9...", mlab.uas_port)
+    relay_io(monkeypatch, io)
     core = mlab.start_core([dp])
+    check_relay_io(core, io)
     core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
 
     def udp():
