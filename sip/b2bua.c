@@ -15,51 +15,10 @@
 #include "sip/peer_dest.h"
 #include "sip/sipdebug.h"
 
-struct b2bua_stats g_b2bua_stats;
 struct b2bua_rt g_rt;
 
 static uint32_t g_next_call_id;
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
-
-const struct b2bua_stats *b2bua_stats(void)
-{
-	return &g_b2bua_stats;
-}
-
-void b2bua_clear_stats(void)
-{
-	memset(&g_b2bua_stats, 0, sizeof(g_b2bua_stats));
-}
-
-const char *b2bua_drop_name(enum b2bua_drop d)
-{
-	static const char *const n[DROP_COUNT] = { "untrusted source (toll fraud)", "malformed message",
-						   "response matching no transaction", "loop (Max-Forwards 0)" };
-	return d < DROP_COUNT ? n[d] : "?";
-}
-
-static unsigned midx(enum sip_method m)
-{
-	return (unsigned)m < 16 ? (unsigned)m : 0;
-}
-
-void count_req_out(enum sip_method m)
-{
-	g_b2bua_stats.req_out[midx(m)]++;
-}
-
-void b2bua_count_request_out(enum sip_method m)
-{
-	count_req_out(m);
-}
-
-static void count_resp_out(int code)
-{
-	if (code >= 100 && code < 700) {
-		g_b2bua_stats.resp_out[code / 100]++;
-		g_b2bua_stats.resp_code_out[code]++;
-	}
-}
 
 static void leg_free(struct leg *l)
 {
@@ -675,10 +634,7 @@ void b2bua_rx(const char *data, size_t len, const struct sip_src *src)
 		return;
 	}
 	if (!m->request) {
-		if (m->status >= 100 && m->status < 700) {
-			g_b2bua_stats.resp_in[m->status / 100]++;
-			g_b2bua_stats.resp_code_in[m->status]++;
-		}
+		count_resp_in(m->status);
 		if (!sip_txn_client_match(m)) {
 			/* a retransmitted 2xx after the transaction: ACK it again */
 			bool is_a;
@@ -692,7 +648,7 @@ void b2bua_rx(const char *data, size_t len, const struct sip_src *src)
 		sip_msg_free(m);
 		return;
 	}
-	g_b2bua_stats.req_in[midx(m->method)]++;
+	count_req_in(m->method);
 	if (sip_txn_server_absorb(m, src))
 		goto out;
 	if (m->method == SIP_METHOD_CANCEL) {

@@ -90,7 +90,11 @@ void leg_send_request(struct call *c, struct leg *l, struct sip_msg *req, sip_tx
 struct sip_msg *leg_new_request(struct leg *l, enum sip_method m, const char *method_name);
 void send_response(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
 		   const char *to_tag, const struct sip_msg *from_resp, const struct sip_dest *contact_for);
+/* b2bua_stats.c */
+void count_req_in(enum sip_method m);
 void count_req_out(enum sip_method m);
+void count_resp_in(int code);
+void count_resp_out(int code);
 void send_response_body(struct sip_txn *t, const struct sip_msg *req, int code, const char *reason,
 			const char *to_tag, const struct sip_msg *from_resp, const struct sip_dest *contact_for,
 			const struct buf *body);
