@@ -208,11 +208,7 @@ static void on_packet(struct relay_thread *t, struct relay_sock *k, unsigned bid
 	}
 	struct leg_rt *O = &s->leg[!k->leg];
 	struct usend *d = &u->snd[bid];
-	d->to = O->remote[os];
-	d->iov.iov_base = pkt;
-	d->iov.iov_len = (size_t)len;
-	d->mh.msg_name = &d->to;
-	d->mh.msg_namelen = O->rlen[os];
+	d->to = O->remote[os];   /* the remote may change before the send completes */
 	d->s = s;
 	d->tx = &s->ctr[!k->leg].tx;
 	d->len = len;
@@ -221,6 +217,10 @@ static void on_packet(struct relay_thread *t, struct relay_sock *k, unsigned bid
 		io_uring_prep_send(e, O->sock[os].fd, pkt, (size_t)len, MSG_DONTWAIT);
 		io_uring_prep_send_set_addr(e, &d->to.sa, (uint16_t)O->rlen[os]);
 	} else {
+		d->iov.iov_base = pkt;
+		d->iov.iov_len = (size_t)len;
+		d->mh.msg_name = &d->to;
+		d->mh.msg_namelen = O->rlen[os];
 		io_uring_prep_sendmsg(e, O->sock[os].fd, &d->mh, MSG_DONTWAIT);
 	}
 	sqe_fd(e, &O->sock[os]);
@@ -321,8 +321,8 @@ static void turn(struct relay_thread *t, int64_t wait_ms)
 void relay_uring_features(const struct relay_thread *t, char *buf, size_t len)
 {
 	const struct relay_uring *u = t->u;
-	snprintf(buf, len, "multishot receive, %u provided buffers%s%s", u ? u->nbuf : 0,
-		 u && u->nfx ? ", registered files" : "", u && u->sendto ? ", send with address" : ", sendmsg");
+	snprintf(buf, len, "multishot receive, %u provided buffers%s%s", u->nbuf,
+		 u->nfx ? ", registered files" : "", u->sendto ? ", send with address" : ", sendmsg");
 }
 
 void relay_uring_attach(struct relay_thread *t, struct relay_session *s)

@@ -29,20 +29,23 @@ def bodies(msgs, first_line_re):
 RELAY_IO = ["default", "epoll"]
 
 
-def relay_io(monkeypatch, which):
+def start_relay_core(mlab, monkeypatch, which, lo):
+    """A core on dial-peer 100 (9...) whose relay runs the back-end `which`
+    (checked on show media statistics), rtp-port range lo..lo+99."""
     if which == "epoll":
         monkeypatch.setenv("TOLLGATE_RELAY_IO", "epoll")
     else:
         monkeypatch.delenv("TOLLGATE_RELAY_IO", raising=False)
-
-
-def check_relay_io(core, which):
-    line = re.search(r"Relay I/O\s*: (.*)", core.sh("show media statistics").stdout)
-    assert line, core.sh("show media statistics").stdout
+    core = mlab.start_core([DialPeer(100, "9...", mlab.uas_port)])
+    stats = core.sh("show media statistics").stdout
+    line = re.search(r"Relay I/O\s*: (.*)", stats)
+    assert line, stats
     if which == "epoll":
         assert line.group(1) == "epoll (chosen by TOLLGATE_RELAY_IO=epoll)", line.group(0)
     else:
         assert line.group(1).startswith(("io_uring (", "epoll (io_uring not used: ")), line.group(0)
+    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+    return core
 
 
 def media(sdp):
@@ -124,12 +127,7 @@ def test_delayed_offer_anchored(mlab):
 def test_media_relayed_both_ways(mlab, monkeypatch, io):
     """Packets from the caller's side reach the callee's media address through
     the relay and back (sipp's -rtp_echo on the callee)."""
-    lo = 30600
-    dp = DialPeer(100, "9...", mlab.uas_port)
-    relay_io(monkeypatch, io)
-    core = mlab.start_core([dp])
-    check_relay_io(core, io)
-    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+    core = start_relay_core(mlab, monkeypatch, io, 30600)
     uas = mlab.uas(scenario="uas", extra=["-rtp_echo"])
     uac = mlab.uac(scenario="uac_codecs.xml", extra=["-d", "3000"])
     uac.start()
@@ -173,12 +171,7 @@ def test_reinvite_new_address_keeps_audio(mlab, monkeypatch, io):
     phone does while it switches), then from the new one.  Every packet the
     caller sent, from either address, must reach the callee, and the callee's
     packets must reach the caller's new address once the re-INVITE is done."""
-    lo = 30800
-    dp = DialPeer(100, "9...", mlab.uas_port)
-    relay_io(monkeypatch, io)
-    core = mlab.start_core([dp])
-    check_relay_io(core, io)
-    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+    core = start_relay_core(mlab, monkeypatch, io, 30800)
 
     def udp():
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
