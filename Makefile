@@ -12,11 +12,12 @@ CFLAGS  += $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 LDLIBS_CORE := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS_SH   := -lreadline
 
-# Every .c under core/ sip/ media/ cli/ is part of the core library, except mains.
-MAINS     := core/main.c cli/tollsh.c
+# Every .c under core/ sip/ media/ cli/ is part of the core library, except the
+# core's main and the shell's own files (cli/tollsh*.c).
+MAINS     := core/main.c $(wildcard cli/tollsh*.c)
 LIB_SRCS  := $(filter-out $(MAINS),$(wildcard core/*.c sip/*.c media/*.c cli/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/obj/%.o)
-SH_SRCS   := cli/tollsh.c core/proto.c core/buf.c
+SH_SRCS   := cli/tollsh.c cli/tollsh_term.c core/proto.c core/buf.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 ASAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/asan/%)

@@ -504,7 +504,10 @@ int relay_uring_new(struct relay_thread *t, const char **why)
 		for (unsigned i = 0; i < want; i++)
 			u->fxfree[i] = (int)(want - 1 - i);
 	}
-	u->sendto = probe_sendto(u);
+	/* TOLLGATE_RELAY_IO=sendmsg: the path for older kernels whose send
+	 * takes no address, chosen by hand so that the tests run it here too */
+	const char *mode = getenv("TOLLGATE_RELAY_IO");
+	u->sendto = !(mode && !strcmp(mode, "sendmsg")) && probe_sendto(u);
 	*why = NULL;
 	return 0;
 fail:

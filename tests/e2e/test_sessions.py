@@ -6,19 +6,16 @@ configuration mode, and short `tollsh -c` runs.  A change typed in one is seen
 at once in `show running-config` of the others, and `show users` lists every
 open session, marking the one that asked with `*`.
 """
-import fcntl
 import os
-import pty
 import re
 import select
-import struct
 import subprocess
-import termios
 import time
 
 import pytest
 
 from conftest import TOLLSH
+from ptyhelp import PtySession
 
 CONFIG = """\
 hostname multi
@@ -34,7 +31,6 @@ dial-peer voice 100 voip
 end
 """
 
-ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r|\x07")
 USER_LINE = re.compile(r"^([* ])\s+(vty\d+)\s+(\S+)\s+(\d\d:\d\d:\d\d)\s+.*?\s(exec|config)\b", re.M)
 
 
@@ -91,55 +87,6 @@ class PipeSession:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
         return self.proc.returncode
-
-
-class PtySession:
-    """An interactive tollsh (readline) on a pseudo-terminal."""
-
-    def __init__(self, sock, rows=60, cols=200):
-        self.master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        self.proc = subprocess.Popen([str(TOLLSH), "-S", str(sock)], stdin=slave, stdout=slave,
-                                     stderr=slave, start_new_session=True, close_fds=True,
-                                     env={**os.environ, "TERM": "dumb", "HOME": str(sock.parent)})
-        os.close(slave)
-        self.raw = b""
-
-    def expect(self, regex, timeout=10):
-        """Read until regex matches the cleaned-up text read so far; consume it."""
-        pat = re.compile(regex, re.M)
-        end = time.monotonic() + timeout
-        while True:
-            text = ANSI.sub(b"", self.raw).decode(errors="replace")
-            m = pat.search(text)
-            if m:
-                # consume what matched (in cleaned form)
-                self.raw = text[m.end():].encode()
-                return text[: m.end()]
-            left = end - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"pty session: no /{regex}/ within {timeout}s; got:\n{text}")
-            r, _, _ = select.select([self.master], [], [], left)
-            if r:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:
-                    chunk = b""
-                if not chunk:
-                    raise AssertionError(f"pty session: tollsh went away; got:\n{text}")
-                self.raw += chunk
-
-    def cmd(self, line, prompt, timeout=10):
-        """Type a line and return its output (up to the next prompt)."""
-        os.write(self.master, line.encode() + b"\r")
-        out = self.expect(re.escape(prompt) + r"\s*$", timeout)
-        return out
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        os.close(self.master)
 
 
 def users(text):
