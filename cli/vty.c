@@ -329,7 +329,10 @@ static struct gram_match *match_line(const struct vty *v, const char *line, stru
 		}
 	}
 	gram_match(v->mode, line, m);
-	if (m->st == GRAM_OK || !sub)
+	/* an abbreviation this mode cannot resolve is reported here, as IOS
+	 * does: `s` in a dial-peer must not become a parent's `sip-ua`, nor
+	 * `no s` a `no sip-ua` that deletes the block */
+	if (m->st == GRAM_OK || m->st == GRAM_AMBIGUOUS || !sub)
 		return m;
 	for (enum cli_mode p = cli_modes[v->mode].parent;; p = cli_modes[p].parent) {
 		gram_match(p, line, alt);
