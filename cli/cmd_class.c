@@ -76,7 +76,7 @@ CLI_CMD(sc_crypto, MODE_CLASS_SRTP_CRYPTO, CLI_F_NO,
 /* voice class codec                                                    */
 
 CLI_CMD(cc_codec_pref, MODE_CLASS_CODEC, CLI_F_NO,
-	"codec preference <1-14>$pref {g711ulaw|g711alaw|g722-64|g729r8|opus}",
+	"codec preference <1-14>$pref {g711ulaw|g711alaw|g722-64|g729r8|opus} [bytes <10-240>$size]",
 	"Configure a codec of this list\n"
 	"Set the preference order of a codec\n"
 	"Preference order (1 = Highest)\n"
@@ -84,12 +84,16 @@ CLI_CMD(cc_codec_pref, MODE_CLASS_CODEC, CLI_F_NO,
 	"G.711 A-Law 64000 bps\n"
 	"G.722 64000 bps\n"
 	"G.729 8000 bps\n"
-	"Opus\n")
+	"Opus\n"
+	"Packet size in bytes (kept; the peers' packetization passes through)\n"
+	"Bytes per packet\n")
 {
 	struct cfg_codec_class *cc = cfg_codec_get(vty->cfg, vty->ctx_name);
 	enum cfg_codec codec = CFG_CODEC_NONE;
 	struct cfg_codec_entry e;
 	long pref = cli_num(a, "pref", 0);
+	unsigned bytes = (unsigned)cli_num(a, "size", 0);
+	const char *bad;
 	size_t i;
 	int k;
 
@@ -112,6 +116,8 @@ CLI_CMD(cc_codec_pref, MODE_CLASS_CODEC, CLI_F_NO,
 	}
 	if (!pref || codec == CFG_CODEC_NONE)
 		return cmdu_incomplete(vty);
+	if (bytes && (bad = cfg_codec_bytes_check(codec, bytes)))
+		return vty_err(vty, "%s", bad);
 	for (i = 0; i < cc->e.n; i++)
 		if (cc->e.v[i].codec == codec && cc->e.v[i].pref != pref)
 			return vty_err(vty, "%% Codec %s is already configured with preference %u",
@@ -119,14 +125,16 @@ CLI_CMD(cc_codec_pref, MODE_CLASS_CODEC, CLI_F_NO,
 	for (i = 0; i < cc->e.n && cc->e.v[i].pref < pref; i++)
 		;
 	if (i < cc->e.n && cc->e.v[i].pref == pref) {
-		if (cc->e.v[i].codec != codec) {
+		if (cc->e.v[i].codec != codec || cc->e.v[i].bytes != bytes) {
 			cc->e.v[i].codec = codec;
+			cc->e.v[i].bytes = (uint16_t)bytes;
 			cmdu_changed(vty);
 		}
 		return CLI_OK;
 	}
 	e.pref = (uint8_t)pref;
 	e.codec = codec;
+	e.bytes = (uint16_t)bytes;
 	if (CFG_VEC_PUSH(cc->e, e) < 0)
 		return vty_err(vty, "%% Out of memory");
 	memmove(&cc->e.v[i + 1], &cc->e.v[i], (cc->e.n - 1 - i) * sizeof(e));

@@ -383,16 +383,20 @@ CLI_CMD(dp_vc_codec, MODE_DIAL_PEER, CLI_F_NO,
 /* media and hunting                                                    */
 
 CLI_CMD(dp_codec, MODE_DIAL_PEER, CLI_F_NO,
-	"codec {g711ulaw|g711alaw|g722-64|g729r8|opus}",
+	"codec {g711ulaw|g711alaw|g722-64|g729r8|opus} [bytes <10-240>$size]",
 	"The codec of this dial-peer\n"
 	"G.711 u-Law 64000 bps\n"
 	"G.711 A-Law 64000 bps\n"
 	"G.722 64000 bps\n"
 	"G.729 8000 bps\n"
-	"Opus\n")
+	"Opus\n"
+	"Packet size in bytes (kept; the peers' packetization passes through)\n"
+	"Bytes per packet\n")
 {
 	struct cfg_dial_peer *dp = peer(vty);
 	enum cfg_codec c = CFG_CODEC_NONE;
+	unsigned bytes = a->no ? 0 : (unsigned)cli_num(a, "size", 0);
+	const char *bad;
 	int k;
 
 	if (!dp)
@@ -402,11 +406,28 @@ CLI_CMD(dp_codec, MODE_DIAL_PEER, CLI_F_NO,
 			c = CFG_CODEC_NONE;
 	if (!a->no && c == CFG_CODEC_NONE)
 		return cmdu_incomplete(vty);
-	if (dp->codec != c) {
+	if (bytes && (bad = cfg_codec_bytes_check(c, bytes)))
+		return vty_err(vty, "%s", bad);
+	if (dp->codec != c || dp->codec_bytes != bytes) {
 		dp->codec = c;
+		dp->codec_bytes = (uint16_t)bytes;
 		cmdu_changed(vty);
 	}
 	return CLI_OK;
+}
+
+/* Voice activity detection needs DSPs; media flows through Tollgate
+ * untouched (as through CUBE's flow-through), so `no vad`, on nearly every
+ * CUBE dial-peer, is kept for the running-config and changes nothing. */
+CLI_CMD(dp_vad, MODE_DIAL_PEER, CLI_F_NO,
+	"vad",
+	"Voice activity detection (no effect: media flows through)\n")
+{
+	struct cfg_dial_peer *dp = peer(vty);
+
+	if (!dp)
+		return CLI_ERR;
+	return set_bool(vty, &dp->no_vad, a->no);
 }
 
 /* `{rtp-nte}` rather than `rtp-nte`: the braces let `no dtmf-relay` stop

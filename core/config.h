@@ -236,7 +236,9 @@ enum cfg_codec {
 };
 extern const char *const cfg_codec_names[CFG_CODEC_COUNT]; /* "g711ulaw", ... */
 
-struct cfg_codec_entry { uint8_t pref; enum cfg_codec codec; };
+struct cfg_codec_entry { uint8_t pref; enum cfg_codec codec; uint16_t bytes; /* 0 = not set */ };
+/* `bytes N` for codec c: 0, or the IOS message for a size c cannot take. */
+const char *cfg_codec_bytes_check(enum cfg_codec c, unsigned bytes);
 struct cfg_codec_class {     /* voice class codec TAG */
 	char tag[CFG_NAME_LEN];
 	CFG_VEC(struct cfg_codec_entry) e; /* sorted by pref */
@@ -295,6 +297,8 @@ struct cfg_dial_peer {
 	char trunk_context[CFG_TEXT_LEN];   /*   trunk-context CTX            */
 	char vc_codec[CFG_NAME_LEN];        /* voice-class codec TAG */
 	enum cfg_codec codec;               /* codec NAME */
+	uint16_t codec_bytes;               /*   ... bytes N (0 = not set) */
+	bool no_vad;                        /* no vad (no effect: media flows through) */
 	bool dtmf_rtp_nte;
 	enum cfg_srtp srtp;
 	int8_t preference;                  /* -1 = not configured, else 0..10 */

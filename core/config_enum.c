@@ -116,6 +116,24 @@ int cfg_codec_parse(const char *s, enum cfg_codec *out)
 	return 0;
 }
 
+/* IOS's packet sizes: G.711 and G.722 in 10 ms steps of 80 bytes, G.729 in
+ * steps of 10 bytes (10 ms); Opus takes none. */
+const char *cfg_codec_bytes_check(enum cfg_codec c, unsigned bytes)
+{
+	switch (c) {
+	case CFG_CODEC_G711ULAW:
+	case CFG_CODEC_G711ALAW:
+	case CFG_CODEC_G722_64:
+		return bytes >= 80 && bytes <= 240 && bytes % 80 == 0 ? NULL
+			: "% Packet size for this codec: 80, 160 or 240 bytes (10, 20 or 30 ms)";
+	case CFG_CODEC_G729R8:
+		return bytes >= 10 && bytes <= 230 && bytes % 10 == 0 ? NULL
+			: "% Packet size for g729r8: 10 to 230 bytes in steps of 10 (10 ms each)";
+	default:
+		return "% This codec takes no packet size (bytes)";
+	}
+}
+
 int cfg_curve_parse(const char *s, enum cfg_curve *out)
 {
 	int i = name_index(cfg_curve_names, CFG_CURVE_COUNT, s);

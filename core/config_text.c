@@ -132,10 +132,16 @@ int cfg_render_codec_class(const struct cfg_codec_class *k, struct buf *out)
 {
 	int rc = 0;
 	P("voice class codec %s\n", k->tag);
-	for (size_t i = 0; i < k->e.n; i++)
-		if (k->e.v[i].codec > CFG_CODEC_NONE && k->e.v[i].codec < CFG_CODEC_COUNT)
-			P(" codec preference %u %s\n", (unsigned)k->e.v[i].pref,
-			  cfg_codec_names[k->e.v[i].codec]);
+	for (size_t i = 0; i < k->e.n; i++) {
+		const struct cfg_codec_entry *e = &k->e.v[i];
+		if (e->codec <= CFG_CODEC_NONE || e->codec >= CFG_CODEC_COUNT)
+			continue;
+		if (e->bytes)
+			P(" codec preference %u %s bytes %u\n", (unsigned)e->pref, cfg_codec_names[e->codec],
+			  (unsigned)e->bytes);
+		else
+			P(" codec preference %u %s\n", (unsigned)e->pref, cfg_codec_names[e->codec]);
+	}
 	return rc;
 }
 
@@ -372,8 +378,14 @@ int cfg_render_dial_peer(const struct cfg_dial_peer *d, struct buf *out)
 	}
 	if (d->vc_codec[0])
 		P(" voice-class codec %s\n", d->vc_codec);
-	if (d->codec > CFG_CODEC_NONE && d->codec < CFG_CODEC_COUNT)
-		P(" codec %s\n", cfg_codec_names[d->codec]);
+	if (d->codec > CFG_CODEC_NONE && d->codec < CFG_CODEC_COUNT) {
+		if (d->codec_bytes)
+			P(" codec %s bytes %u\n", cfg_codec_names[d->codec], (unsigned)d->codec_bytes);
+		else
+			P(" codec %s\n", cfg_codec_names[d->codec]);
+	}
+	if (d->no_vad)
+		P(" no vad\n");
 	if (d->dtmf_rtp_nte)
 		P(" dtmf-relay rtp-nte\n");
 	if (d->srtp)

@@ -102,6 +102,30 @@ static const char *vcsip_check(const void *o)
 	return d->trunk_context[0] && !d->tgrp[0] ? "trunk-context given without tgrp" : NULL;
 }
 
+/* bytes: as the CLI says it, without the "% " */
+static const char *bytes_check(enum cfg_codec c, unsigned bytes)
+{
+	const char *m = bytes ? cfg_codec_bytes_check(c, bytes) : NULL;
+	return m ? m + 2 : NULL;
+}
+
+static const char *dp_check(const void *o)
+{
+	const struct cfg_dial_peer *d = o;
+	if (d->codec_bytes && !d->codec)
+		return "codec-bytes given without codec";
+	return bytes_check(d->codec, d->codec_bytes);
+}
+
+static const char *codec_check(const void *o)
+{
+	const struct cfg_codec_class *k = o;
+	const char *m = NULL;
+	for (size_t i = 0; i < k->e.n && !m; i++)
+		m = bytes_check(k->e.v[i].codec, k->e.v[i].bytes);
+	return m;
+}
+
 static const char *sig_check(const struct cfg_crypto_sig *s, bool remote)
 {
 	if ((s->cn_san_validate_server || s->client_vtp[0]) && !s->trustpoint[0])
@@ -257,6 +281,7 @@ static const struct yfield sipua_tab[] = {
 static const struct yfield codec_entry_tab[] = {
 	YINT_R("preference", struct cfg_codec_entry, pref, 1, 14),
 	YENUM_R("codec", struct cfg_codec_entry, codec, en_codec),
+	YINT("bytes", struct cfg_codec_entry, bytes, 10, 240),
 	YEND
 };
 static const struct yfield codec_tab[] = {
@@ -373,6 +398,8 @@ static const struct yfield dp_tab[] = {
 	YGRP("voice-class-sip", dp_vcsip_tab, vcsip_check),
 	YTAG("voice-class-codec", D, vc_codec, YREF_CODEC),
 	YENUM("codec", D, codec, en_codec),
+	YINT("codec-bytes", D, codec_bytes, 10, 240),
+	YBOOL("no-vad", D, no_vad),
 	YENUM("dtmf-relay", D, dtmf_rtp_nte, en_nte),
 	YENUM("srtp", D, srtp, en_srtp),
 	{ .key = "preference", .kind = YF_INT, .off = offsetof(D, preference),
@@ -387,7 +414,7 @@ static const struct yfield dp_tab[] = {
 	static const struct ycoll N = { WHAT, offsetof(struct cfg, VEC), sizeof(E), KK, KN, \
 					offsetof(E, KEY), N##_get, N##_find, TAB, CHK }
 COLL(tp, "trustpoint", trustpoints, struct cfg_trustpoint, YK_NAME, "name", name, tp_tab, NULL);
-COLL(codec, "voice class codec", codecs, struct cfg_codec_class, YK_TAG, "tag", tag, codec_tab, NULL);
+COLL(codec, "voice class codec", codecs, struct cfg_codec_class, YK_TAG, "tag", tag, codec_tab, codec_check);
 COLL(uri, "voice class uri", uris, struct cfg_uri_class, YK_NAME, "tag", tag, uri_tab, uri_check);
 COLL(cipher, "voice class tls-cipher", tls_ciphers, struct cfg_tls_cipher, YK_TAG, "tag", tag,
      cipher_tab, NULL);
@@ -398,7 +425,7 @@ COLL(srtpc, "voice class srtp-crypto", srtp_cryptos, struct cfg_srtp_crypto, YK_
 COLL(tenant, "voice class tenant", tenants, struct cfg_tenant, YK_TAG, "tag", tag, tenant_tab, NULL);
 COLL(ka, "voice class sip-options-keepalive", keepalives, struct cfg_keepalive, YK_TAG, "tag", tag,
      ka_tab, NULL);
-COLL(dp, "dial-peer", dial_peers, struct cfg_dial_peer, YK_DIALPEER, "tag", tag, dp_tab, NULL);
+COLL(dp, "dial-peer", dial_peers, struct cfg_dial_peer, YK_DIALPEER, "tag", tag, dp_tab, dp_check);
 #undef COLL
 
 const struct ycoll *const cfg_yaml_ref_coll[YREF_COUNT] = {

@@ -200,7 +200,7 @@ static void build_full(struct cfg *c)
 	v->sip.no_silent_discard = true;
 
 	struct cfg_codec_class *k = cfg_codec_get(c, "1");
-	struct cfg_codec_entry ce1 = { 1, CFG_CODEC_G711ULAW }, ce2 = { 2, CFG_CODEC_OPUS };
+	struct cfg_codec_entry ce1 = { 1, CFG_CODEC_G711ULAW, 160 }, ce2 = { 2, CFG_CODEC_OPUS, 0 };
 	CFG_VEC_PUSH(k->e, ce1);
 	CFG_VEC_PUSH(k->e, ce2);
 
@@ -358,7 +358,7 @@ static const char full_text[] =
 	"  no silent-discard untrusted\n"
 	"!\n"
 	"voice class codec 1\n"
-	" codec preference 1 g711ulaw\n"
+	" codec preference 1 g711ulaw bytes 160\n"
 	" codec preference 2 opus\n"
 	"!\n"
 	"voice class uri 10 sip\n"

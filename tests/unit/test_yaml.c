@@ -151,8 +151,8 @@ static void build_full(struct cfg *c)
 
 	struct cfg_codec_class *cc = cfg_codec_get(c, "1");
 	assert_non_null(cc);
-	struct cfg_codec_entry k1 = { 1, CFG_CODEC_OPUS }, k2 = { 2, CFG_CODEC_G711ULAW },
-			       k3 = { 14, CFG_CODEC_G722_64 };
+	struct cfg_codec_entry k1 = { 1, CFG_CODEC_OPUS, 0 }, k2 = { 2, CFG_CODEC_G711ULAW, 160 },
+			       k3 = { 14, CFG_CODEC_G722_64, 0 };
 	assert_int_equal(CFG_VEC_PUSH(cc->e, k1), 0);
 	assert_int_equal(CFG_VEC_PUSH(cc->e, k2), 0);
 	assert_int_equal(CFG_VEC_PUSH(cc->e, k3), 0);
