@@ -40,6 +40,15 @@ struct tg_state {
 
 extern struct tg_state tg;
 
+/* Without --foreground: detach before any thread starts (the media relay's
+ * thread would not survive a later fork).  The parent stays until the child
+ * calls tg_daemon_ready(), then exits with its status, so start-up errors
+ * still reach the terminal and the exit status.  Returns 0 in the child with
+ * *ready_fd set, or -errno. */
+int tg_daemonize(int *ready_fd);
+/* The child is up (status 0: stdio moves to /dev/null) or failed (1). */
+void tg_daemon_ready(int *ready_fd, int status);
+
 void tg_clear_rejected(void);
 void tg_note_change(const struct vty *v);   /* record "last configuration change" */
 

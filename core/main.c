@@ -132,6 +132,13 @@ int main(int argc, char **argv)
 		return rc == 0 ? 0 : 1;
 	}
 
+	/* detach first: the threads started below (media relay) would not
+	 * survive a fork; the parent waits for tg_daemon_ready() */
+	int ready_fd = -1, drc;
+	if (!foreground && (drc = tg_daemonize(&ready_fd)) < 0) {
+		fprintf(stderr, "tollgated: cannot detach: %s\n", strerror(-drc));
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	sigset_t mask;
 	sigemptyset(&mask);
@@ -187,11 +194,8 @@ int main(int argc, char **argv)
 		log_msg(2, "SYS", "SOCKET", "%s", err);
 		return 1;
 	}
-	if (!foreground && daemon(1, 0) < 0) {
-		perror("tollgated: daemon");
-		return 1;
-	}
 	log_msg(5, "SYS", "START", "tollgated %s ready, control socket %s", TOLLGATE_VERSION, sock);
+	tg_daemon_ready(&ready_fd, 0);
 	int rc = loop_run();
 	ctl_close(sock);
 	sip_runtime_stop();

@@ -300,3 +300,53 @@ def test_stale_socket_replaced_on_restart(tollgate):
     while core.sock.exists() and time.monotonic() < end:
         time.sleep(0.05)
     assert not core.sock.exists()
+
+
+def _daemon_pid(sock):
+    """The PID of the background core serving sock (from /proc: nothing else knows it)."""
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            argv = open(f"/proc/{d}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"tollgated") and str(sock).encode() in argv:
+            return int(d)
+    return None
+
+
+def test_background_start_keeps_the_media_thread(tmp_path):
+    """Without --foreground the core detaches only after its start-up succeeded:
+    the command returns 0 once the socket answers, the daemon has its media
+    relay thread (a fork after the threads started would have lost it) and
+    stdio on /dev/null; a start-up error still reaches stderr and exit 1."""
+    cfg = tmp_path / "startup-config"
+    cfg.write_text("hostname bg\n")
+    sock = tmp_path / "bg.sock"
+    r = subprocess.run([str(TOLLGATED), "-f", str(cfg), "-S", str(sock)], capture_output=True, text=True,
+                       timeout=20)
+    pid = _daemon_pid(sock)
+    try:
+        assert r.returncode == 0, r.stderr
+        assert pid is not None, "no background tollgated for " + str(sock)
+        # ready when the command returned: no waiting needed
+        out = subprocess.run([str(TOLLGATED.with_name("tollsh")), "-S", str(sock), "-c", "show running-config"],
+                             capture_output=True, text=True, timeout=20).stdout
+        assert "hostname bg" in out, out
+        threads = sorted(open(f"/proc/{pid}/task/{t}/comm").read().strip()
+                         for t in os.listdir(f"/proc/{pid}/task"))
+        assert "tg-relay0" in threads, threads
+        for fd in (0, 1, 2):
+            assert os.readlink(f"/proc/{pid}/fd/{fd}") == "/dev/null"
+        # a second start on the same socket fails in the foreground of the caller, exit 1
+        r2 = subprocess.run([str(TOLLGATED), "-f", str(cfg), "-S", str(sock)], capture_output=True, text=True,
+                            timeout=20)
+        assert r2.returncode == 1 and "in use" in r2.stderr, (r2.returncode, r2.stderr)
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+            end = time.monotonic() + 10
+            while os.path.exists(f"/proc/{pid}") and time.monotonic() < end:
+                time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pid}"), "the background core did not stop on SIGTERM"
