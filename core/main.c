@@ -16,6 +16,7 @@
 #include "cli/grammar.h"
 #include "core/commit.h"
 #include "core/ctl.h"
+#include "core/cpuload.h"
 #include "core/daemon.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -155,6 +156,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tollgated: cannot start the SIP core\n");
 		return 1;
 	}
+	(void)cpu_load_start();      /* for `show processes cpu` */
 
 	/* the startup-config: every bad line is reported, the rest applies */
 	struct buf errs = BUF_INIT;
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
 	tg_daemon_ready(&ready_fd, 0);
 	int rc = loop_run();
 	ctl_close(sock);
+	cpu_load_stop();
 	sip_runtime_stop();
 	dns_fini();
 	tg_clear_rejected();
