@@ -44,9 +44,10 @@ CLI_CMD(vs_allow_connections, MODE_VOICE_SERVICE, CLI_F_NO,
 	"Allow connection-based calls between protocols\n"
 	"From type SIP\n"
 	"To\n"
-	"To type SIP\n")
+	"To type SIP (allowed by default; `no` refuses new calls with 503, Q.850 cause 63)\n")
 {
-	bool v = !a->no;
+	/* `default ...` restores the default (allowed, the line absent) */
+	uint8_t v = a->dflt ? CFG_ALLOW_UNSET : a->no ? CFG_ALLOW_OFF : CFG_ALLOW_ON;
 
 	if (vty->cfg->voice.allow_sip_to_sip != v) {
 		vty->cfg->voice.allow_sip_to_sip = v;

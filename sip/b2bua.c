@@ -516,6 +516,8 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 		respond_once(req, src, 483, "Too Many Hops");
 		return;
 	}
+	if (b2bua_sip_to_sip_refused(cfg, req, src))
+		return;
 	struct call *c = calloc(1, sizeof(*c));
 	if (!c)
 		return;

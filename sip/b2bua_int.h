@@ -103,6 +103,10 @@ void send_response_body(struct sip_txn *t, const struct sip_msg *req, int code, 
  * (empty: no body), or a SIP status with reason. */
 int call_media(struct call *c, int from, const struct sip_msg *m, struct buf *out, char *reason, size_t rsz);
 
+/* b2bua_policy.c: true when `no allow-connections sip to sip` refused req
+ * (503 with Reason: Q.850;cause=63, logged and counted as a failed call). */
+bool b2bua_sip_to_sip_refused(const struct cfg *cfg, const struct sip_msg *req, const struct sip_src *src);
+
 /* b2bua_dlg.c */
 void dlg_request(struct call *c, bool from_a, const struct sip_msg *req, const struct sip_src *src);
 void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack);
