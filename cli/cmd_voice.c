@@ -429,7 +429,7 @@ CLI_CMD(ss_bind, MODE_SERV_SIP, CLI_F_NO,
 CLI_CMD(ss_early_offer, MODE_SERV_SIP, CLI_F_NO,
 	"early-offer forced",
 	"Configure early offer (SDP in the outgoing INVITE)\n"
-	"Always send an early offer, even when the incoming call had none\n")
+	"Always send an early offer: Tollgate's own SDP when the incoming INVITE has none\n")
 {
 	struct cfg_voice_sip *s = vsip(vty);
 
