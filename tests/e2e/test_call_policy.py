@@ -184,3 +184,23 @@ def test_early_offer_srtp_caller_and_unacceptable_ack_answer(plab):
     log = core.log_text()
     assert re.search(r"EARLY_OFFER: call \d+: early-offer forced: the caller's ACK carries an unacceptable "
                      r"answer \(.*SRTP required", log), log[-2000:]
+
+
+def test_early_offer_answered_in_183(plab):
+    """The callee answers our offer in a 183 and sends a 200 without SDP: the
+    caller's 183 has no SDP (an offer cannot go in an unreliable 18x), its 200
+    carries our offer built from the 183's answer, and the call completes."""
+    lo = 31600
+    core = plab.start_core([DialPeer(100, "9...", plab.uas_port)], sip_extra=["early-offer forced"])
+    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+    uas = plab.uas(scenario="uas_eo_183.xml")
+    uac = plab.uac(scenario="uac_eo.xml", extra=["-d", "300"])
+    assert uac.run() == 0, uac.report() + core.log_text()[-2000:]
+    assert uas.wait() == 0, uas.report()
+    early = [m for m in uac.received() if not m.is_request and m.status == 183]
+    assert early and not early[0].body().strip(), uac.report()
+    offer_a = bodies(uac.received(), r"SIP/2.0 200")[0]
+    _, port_a, pts_a, _ = media(offer_a)
+    assert lo <= port_a < lo + 100 and pts_a == ["0", "101"], offer_a
+    st = sip_stats(core)
+    assert st[("calls", "failed")] == 0 and st[("calls", "active")] == 0, st
