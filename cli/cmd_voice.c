@@ -44,9 +44,10 @@ CLI_CMD(vs_allow_connections, MODE_VOICE_SERVICE, CLI_F_NO,
 	"Allow connection-based calls between protocols\n"
 	"From type SIP\n"
 	"To\n"
-	"To type SIP\n")
+	"To type SIP (allowed by default; `no` refuses new calls with 503, Q.850 cause 63)\n")
 {
-	bool v = !a->no;
+	/* `default ...` restores the default (allowed, the line absent) */
+	uint8_t v = a->dflt ? CFG_ALLOW_UNSET : a->no ? CFG_ALLOW_OFF : CFG_ALLOW_ON;
 
 	if (vty->cfg->voice.allow_sip_to_sip != v) {
 		vty->cfg->voice.allow_sip_to_sip = v;
@@ -428,7 +429,7 @@ CLI_CMD(ss_bind, MODE_SERV_SIP, CLI_F_NO,
 CLI_CMD(ss_early_offer, MODE_SERV_SIP, CLI_F_NO,
 	"early-offer forced",
 	"Configure early offer (SDP in the outgoing INVITE)\n"
-	"Always send an early offer, even when the incoming call had none\n")
+	"Always send an early offer: Tollgate's own SDP when the incoming INVITE has none\n")
 {
 	struct cfg_voice_sip *s = vsip(vty);
 

@@ -93,11 +93,16 @@ struct cfg_voice_sip {       /* the `sip` sub-mode (conf-serv-sip) */
 	bool no_silent_discard;  /* `no silent-discard untrusted` (default: discard) */
 };
 
+/* `allow-connections sip to sip`: absent (the default, SIP-to-SIP calls
+ * allowed, unlike CUBE), typed, or `no allow-connections sip to sip` (new
+ * INVITEs refused with 503, Q.850 cause 63). */
+enum cfg_allow { CFG_ALLOW_UNSET = 0, CFG_ALLOW_ON, CFG_ALLOW_OFF };
+
 struct cfg_voice_service {
 	bool present;            /* `voice service voip` was entered */
 	CFG_VEC(struct cfg_prefix) trusted; /* ip address trusted list, in order typed */
 	bool trusted_list_present;          /* the sub-mode was entered            */
-	bool allow_sip_to_sip;
+	uint8_t allow_sip_to_sip;           /* enum cfg_allow: unset = allowed       */
 	enum cfg_srtp srtp;
 	uint16_t rtp_port_lo, rtp_port_hi;  /* 0,0 = default range */
 	uint32_t media_inactivity_sec;      /* media-inactivity-timer: 0 = off */

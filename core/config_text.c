@@ -88,7 +88,7 @@ int cfg_render_voice_service(const struct cfg_voice_service *v, struct buf *out)
 		}
 	}
 	if (v->allow_sip_to_sip)
-		P(" allow-connections sip to sip\n");
+		P(" %sallow-connections sip to sip\n", v->allow_sip_to_sip == CFG_ALLOW_OFF ? "no " : "");
 	if (v->srtp)
 		P(" %s\n", cfg_srtp_str(v->srtp));
 	if (v->rtp_port_lo || v->rtp_port_hi)

@@ -148,6 +148,7 @@ static const char *remote_check(const void *o) { return sig_check(&((const struc
 #define YINT(k, T, m, lo, hi) { .key = k, .kind = YF_INT, .off = offsetof(T, m), .size = FSZ(T, m), .min = lo, .max = hi }
 #define YBOOL(k, T, m) { .key = k, .kind = YF_BOOL, .off = offsetof(T, m), .size = FSZ(T, m) }
 #define YNBOOL(k, T, m) { .key = k, .kind = YF_NBOOL, .off = offsetof(T, m), .size = FSZ(T, m) }
+#define YTBOOL(k, T, m) { .key = k, .kind = YF_TBOOL, .off = offsetof(T, m), .size = FSZ(T, m) }
 #define YENUM(k, T, m, e) { .key = k, .kind = YF_ENUM, .off = offsetof(T, m), .size = FSZ(T, m), .en = &e }
 #define YTGT(k, T, m, mask) { .key = k, .kind = YF_TARGET, .off = offsetof(T, m), .size = FSZ(T, m), .targets = mask }
 #define YADDR(k, T, m) { .key = k, .kind = YF_ADDR4, .off = offsetof(T, m), .size = FSZ(T, m) }
@@ -224,7 +225,7 @@ static const struct yfield vsip_tab[] = {
 #define V struct cfg_voice_service
 static const struct yfield voice_tab[] = {
 	YX("trusted-list", YF_TRUSTED),
-	YBOOL("allow-connections-sip-to-sip", V, allow_sip_to_sip),
+	YTBOOL("allow-connections-sip-to-sip", V, allow_sip_to_sip),
 	YENUM("srtp", V, srtp, en_srtp),
 	YX("rtp-port-range", YF_RTPRANGE),
 	YINT("media-inactivity-timer", V, media_inactivity_sec, 10, 86400),
@@ -499,7 +500,7 @@ bool cfg_yaml_isset(const void *base, const struct yfield *f)
 	switch (f->kind) {
 	case YF_STR: case YF_TAG: case YF_ADDR4:
 		return p[0] != '\0';
-	case YF_INT: case YF_BOOL: case YF_NBOOL: case YF_ENUM:
+	case YF_INT: case YF_BOOL: case YF_NBOOL: case YF_TBOOL: case YF_ENUM:
 		return yint_isset(base, f);
 	case YF_TARGET:
 		return ((const struct cfg_target *)(const void *)p)->kind != CFG_TARGET_NONE;

@@ -240,6 +240,9 @@ static void ye_value(struct yemit *E, const void *base, const struct yfield *f)
 	case YF_NBOOL:
 		ye_scalar(E, "false", false);
 		break;
+	case YF_TBOOL:
+		ye_scalar(E, *(const uint8_t *)p == CFG_ALLOW_OFF ? "false" : "true", false);
+		break;
 	case YF_ENUM: {
 		long long v = cfg_yaml_int_get(p, f->size, true);
 		const char *n = cfg_yaml_enum_name(f->en, (int)v);

@@ -19,6 +19,7 @@ enum yf_kind {
 	YF_INT,      /* integer of size 1/2/4, range min..max             */
 	YF_BOOL,     /* bool; emitted when true                           */
 	YF_NBOOL,    /* bool meaning "no ..."; shown as key: false        */
+	YF_TBOOL,    /* uint8_t enum cfg_allow: unset, true (1), false (2) */
 	YF_ENUM,     /* enum (or bool) stored in size bytes, names in en  */
 	YF_TARGET,   /* struct cfg_target; allowed kinds in targets       */
 	YF_ADDR4,    /* char[size] IPv4 address                           */

@@ -618,6 +618,10 @@ static void load_value(struct yload *L, yaml_node_t *n, void *base, const struct
 		if (yl_bool(L, n, &b) == 0)
 			*(bool *)p = f->kind == YF_BOOL ? b : !b;
 		break;
+	case YF_TBOOL:
+		if (yl_bool(L, n, &b) == 0)
+			*(uint8_t *)p = b ? CFG_ALLOW_ON : CFG_ALLOW_OFF;
+		break;
 	case YF_ENUM:
 		if (yl_enum(L, n, f->en, &e) == 0)
 			cfg_yaml_int_set(p, f->size, e);

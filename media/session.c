@@ -13,38 +13,7 @@
 #include "media/relay.h"
 #include "media/sdp.h"
 #include "media/srtp.h"
-
-#define MAX_OFFER 16
-
-struct media_leg {          /* one side of a call's media; owned by media_call */
-	enum cfg_srtp policy;
-	struct sdes_prefs prefs;
-	char codecs[CFG_CODEC_COUNT][16];   /* voice-class codec / codec, in order */
-	size_t ncodecs;
-	struct relay_pair pair;             /* our ports facing this leg */
-	bool have_pair;
-	struct sockaddr_storage remote;     /* from SDP */
-	int remote_rtcp_port;
-	struct sdes_crypto offered[MAX_OFFER]; /* our offer to this leg */
-	size_t noffered;
-	struct sdes_crypto peer_offer[MAX_OFFER]; /* this leg's offer to us */
-	size_t npeer_offer;
-	bool srtp, passthru;
-	bool offer_savp;                    /* its offer was RTP/SAVP (not best-effort AVP) */
-	char sig_addr[64];                  /* our signalling address towards this leg */
-	struct sdes_crypto send_key, recv_key;
-	char codec[24];
-};
-
-struct media_call {         /* owned by the B2BUA call */
-	uint32_t id;
-	struct media_leg leg[2];
-	struct relay_session *rs;
-	int pending_from;       /* leg whose offer awaits the answer, -1 */
-	int family;
-	int last_from;          /* the last answer: from which leg, its text, what we sent on */
-	struct buf last_in, last_out;
-};
+#include "media/session_int.h"
 
 struct media_debug_flags mediadbg;
 
@@ -123,6 +92,7 @@ int media_call_new(struct media_call **out, uint32_t call_id)
 	mc->id = call_id;
 	mc->pending_from = -1;
 	mc->last_from = -1;
+	mc->eo_leg = -1;
 	for (int i = 0; i < 2; i++) {
 		mc->leg[i].pair.rtp_fd = mc->leg[i].pair.rtcp_fd = -1;
 		sdes_prefs_default(&mc->leg[i].prefs);
@@ -289,7 +259,7 @@ static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_
 	return buf;
 }
 
-static int ensure_pairs(struct media_call *mc, int family, char *reason, size_t rsz)
+int msess_ensure_pairs(struct media_call *mc, int family, char *reason, size_t rsz)
 {
 	for (int i = 0; i < 2; i++) {
 		struct media_leg *l = &mc->leg[i];
@@ -312,7 +282,7 @@ static int ensure_pairs(struct media_call *mc, int family, char *reason, size_t 
 }
 
 /* Our side of leg l in the SDP that goes to it: address, port, no rtcp-mux. */
-static int point_to_us(struct sdp *s, int idx, const struct media_leg *l)
+int msess_point_to_us(struct sdp *s, int idx, const struct media_leg *l)
 {
 	char a[64];
 	const struct sockaddr_storage *loc = &l->pair.local;
@@ -339,7 +309,7 @@ static int point_to_us(struct sdp *s, int idx, const struct media_leg *l)
 	return rc;
 }
 
-static size_t parse_cryptos(const struct sdp_media *m, struct sdes_crypto *out, size_t cap)
+size_t msess_parse_cryptos(const struct sdp_media *m, struct sdes_crypto *out, size_t cap)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->ncrypto && n < cap; i++) {
@@ -364,8 +334,8 @@ static void codec_of(const struct sdp_media *m, char *out, size_t n)
 /* Parse an SDP body and find its audio stream and the peer's address in it.
  * 0 with *s (owned by the caller) and *idx (-1: no audio to anchor), or a SIP
  * status with the reason (*s NULL or to be freed). */
-static int parse_audio(const char *body, size_t len, const char *what, struct sdp **s, int *idx,
-		       struct sockaddr_storage *remote, char *reason, size_t rsz)
+int msess_parse_audio(const char *body, size_t len, const char *what, struct sdp **s, int *idx,
+		      struct sockaddr_storage *remote, char *reason, size_t rsz)
 {
 	char err[200];
 	*s = NULL;
@@ -396,7 +366,7 @@ int media_offer(struct media_call *mc, int from, const char *body, size_t len, s
 		buf_append(out, buf_str(&mc->last_out), mc->last_out.len);
 		return 0;
 	}
-	int st = parse_audio(body, len, "offer", &s, &idx, &x->remote, reason, rsz);
+	int st = msess_parse_audio(body, len, "offer", &s, &idx, &x->remote, reason, rsz);
 	if (st || idx < 0) {
 		/* nothing to anchor (no audio): pass it as it is */
 		if (!st)
@@ -404,7 +374,7 @@ int media_offer(struct media_call *mc, int from, const char *body, size_t len, s
 		goto out;
 	}
 	struct sdp_media *m = &s->media[idx];
-	x->npeer_offer = parse_cryptos(m, x->peer_offer, MAX_OFFER);
+	x->npeer_offer = msess_parse_cryptos(m, x->peer_offer, MAX_OFFER);
 	x->offer_savp = m->secure;
 	x->passthru = x->policy == CFG_SRTP_PASSTHRU;
 	if (x->passthru != (y->policy == CFG_SRTP_PASSTHRU)) {
@@ -417,11 +387,11 @@ int media_offer(struct media_call *mc, int from, const char *body, size_t len, s
 		st = 488;
 		goto out;
 	}
-	st = ensure_pairs(mc, x->remote.ss_family, reason, rsz);
+	st = msess_ensure_pairs(mc, x->remote.ss_family, reason, rsz);
 	if (st)
 		goto out;
 	bool hold2543 = !strcmp(m->conn.addr, "0.0.0.0");
-	if (point_to_us(s, idx, y)) {
+	if (msess_point_to_us(s, idx, y)) {
 		snprintf(reason, rsz, "Server Internal Error (SDP rewrite)");
 		st = 500;
 		goto out;
@@ -633,7 +603,7 @@ int media_answer(struct media_call *mc, int from, const char *body, size_t len, 
 	struct media_leg *y = &mc->leg[from], *x = &mc->leg[1 - from];
 	struct sdp *s = NULL;
 	int idx;
-	int st = parse_audio(body, len, "answer", &s, &idx, &y->remote, reason, rsz);
+	int st = msess_parse_audio(body, len, "answer", &s, &idx, &y->remote, reason, rsz);
 	if (st || idx < 0) {
 		if (!st)
 			sdp_print(s, out);
@@ -647,7 +617,7 @@ int media_answer(struct media_call *mc, int from, const char *body, size_t len, 
 	y->srtp = false;
 	if (!y->passthru && y->noffered) {
 		struct sdes_crypto ans[MAX_OFFER];
-		size_t n = parse_cryptos(m, ans, MAX_OFFER), matched;
+		size_t n = msess_parse_cryptos(m, ans, MAX_OFFER), matched;
 		if (n && sdes_answer_check(&matched, y->offered, y->noffered, &ans[0]) == 0) {
 			y->send_key = y->offered[matched];
 			y->recv_key = ans[0];
@@ -661,13 +631,16 @@ int media_answer(struct media_call *mc, int from, const char *body, size_t len, 
 			sdes_crypto_clear(&ans[i]);
 	}
 	/* the answer towards the offering leg */
-	if (point_to_us(s, idx, x)) {
+	if (msess_point_to_us(s, idx, x)) {
 		snprintf(reason, rsz, "Server Internal Error (SDP rewrite)");
 		st = 500;
 		goto out;
 	}
-	x->srtp = false;
-	if (!x->passthru) {
+	/* early-offer forced: x answered our own offer, its keys are settled */
+	bool x_done = mc->eo_leg == 1 - from;
+	if (!x_done)
+		x->srtp = false;
+	if (!x->passthru && !x_done) {
 		sdp_remove_crypto(s, (size_t)idx, -1);
 		if (x->npeer_offer) {
 			size_t chosen;
@@ -695,6 +668,7 @@ int media_answer(struct media_call *mc, int from, const char *body, size_t len, 
 	st = relay_go(mc, reason, rsz);
 	if (!st) {
 		mc->pending_from = -1;
+		mc->eo_leg = -1;
 		mc->last_from = from;
 		buf_reset(&mc->last_in);
 		buf_append(&mc->last_in, body, len);

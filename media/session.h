@@ -57,6 +57,18 @@ int media_offer(struct media_call *mc, int from, const char *body, size_t len, s
  * the other leg into out and start (or update) the relay.  0 or a status. */
 int media_answer(struct media_call *mc, int from, const char *body, size_t len, struct buf *out,
 		 char *reason, size_t rsz);
+/* `early-offer forced` (media/session_eo.c).  media_offer_local(): our own
+ * offer to leg `to` when the other leg sent none: our ports facing it, the
+ * codecs of its dial-peer (voice-class codec, codec, else PCMU and PCMA) and
+ * telephone-event, SDES per its srtp policy.  0; -EOPNOTSUPP (reason set)
+ * when a leg is srtp pass-thru (no SDP of ours can be offered); or a status
+ * (503: no port).  media_answer_local(): that leg's answer: sets it up and
+ * writes our offer to the other leg (its ports, the codec chosen and
+ * telephone-event when taken, SDES per its srtp policy); the other leg's
+ * answer then goes to media_answer(), which starts the relay.  0 or a status. */
+int media_offer_local(struct media_call *mc, int to, struct buf *out, char *reason, size_t rsz);
+int media_answer_local(struct media_call *mc, int from, const char *body, size_t len, struct buf *out,
+		       char *reason, size_t rsz);
 /* Is an offer waiting for its answer, and from which leg (-1: none)? */
 int media_pending_from(const struct media_call *mc);
 

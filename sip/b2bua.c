@@ -48,6 +48,7 @@ void call_end(struct call *c)
 	leg_free(&c->b);
 	sip_msg_free(c->a_invite);
 	sip_msg_free(c->b_ack);
+	buf_free(&c->eo_early);
 	route_table_unref(c->rt);
 	free(c);
 }
@@ -114,7 +115,8 @@ static void send_response_x(struct sip_txn *t, const struct sip_msg *req, int co
 				sip_msg_hdr_add(r, keep[k], sip_msg_hdr(from_resp, keep[k], i));
 		if (body) {
 			if (body->len)
-				sip_msg_set_body(r, body->p, body->len, from_resp->content_type);
+				sip_msg_set_body(r, body->p, body->len,
+						 from_resp->content_type ? from_resp->content_type : "application/sdp");
 		} else if (from_resp->body_len)
 			sip_msg_set_body(r, from_resp->body, from_resp->body_len, from_resp->content_type);
 	}
@@ -240,7 +242,9 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 		c->state = CS_EARLY;
 		struct buf sdp = BUF_INIT;
 		char why[200];
-		if (call_media(c, 1, resp, &sdp, why, sizeof(why)))
+		if (c->eo)
+			b2bua_eo_early(c, resp); /* our offer to A goes in the 200 */
+		else if (call_media(c, 1, resp, &sdp, why, sizeof(why)))
 			buf_reset(&sdp); /* early media we cannot anchor: ringing without it */
 		send_response_body(c->a_txn, c->a_invite, code, resp->reason, c->a.local_tag, resp, &c->a.dest, &sdp);
 		buf_free(&sdp);
@@ -291,7 +295,8 @@ static void b_invite_resp(void *arg, struct sip_txn *t, const struct sip_msg *re
 		}
 		struct buf sdp = BUF_INIT;
 		char why[200];
-		int mst = call_media(c, 1, resp, &sdp, why, sizeof(why));
+		int mst = c->eo ? b2bua_eo_answer(c, resp, &sdp, why, sizeof(why))
+				: call_media(c, 1, resp, &sdp, why, sizeof(why));
 		if (mst) {
 			/* the answer cannot be used (SRTP required, no port ...): end the B leg */
 			log_msg(4, "MEDIA", "REFUSED", "call %u: %s", c->id, why);
@@ -443,20 +448,21 @@ static void try_next(struct call *c)
 			media_call_set_peer(c->media, MEDIA_LEG_B, g_rt.cfg, &p->cfg);
 			media_local_from(c, MEDIA_LEG_B, &d);
 		}
-		if (c->a_invite->body_len) {
-			struct buf sdp = BUF_INIT;
-			char why[200];
-			int mst = call_media(c, 0, c->a_invite, &sdp, why, sizeof(why));
-			if (mst) {
-				log_msg(4, "MEDIA", "REFUSED", "call %u: %s", c->id, why);
-				buf_free(&sdp);
-				sip_msg_free(inv);
-				fail_call(c, mst, why, NULL);
-				return;
-			}
-			sip_msg_set_body(inv, sdp.p, sdp.len, c->a_invite->content_type);
+		/* A's offer through the anchor, else (early-offer forced) our own */
+		struct buf sdp = BUF_INIT;
+		int mst = c->a_invite->body_len ? call_media(c, 0, c->a_invite, &sdp, why, sizeof(why))
+						: b2bua_eo_offer(c, &sdp, why, sizeof(why));
+		if (mst) {
+			log_msg(4, "MEDIA", "REFUSED", "call %u: %s", c->id, why);
 			buf_free(&sdp);
+			sip_msg_free(inv);
+			fail_call(c, mst, why, NULL);
+			return;
 		}
+		if (c->a_invite->body_len || sdp.len)
+			sip_msg_set_body(inv, sdp.p, sdp.len, c->a_invite->body_len ? c->a_invite->content_type
+										 : "application/sdp");
+		buf_free(&sdp);
 		leg_send_request(c, &c->b, inv, b_invite_resp, c, &c->b_txn);
 		return;
 	}
@@ -516,6 +522,8 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 		respond_once(req, src, 483, "Too Many Hops");
 		return;
 	}
+	if (b2bua_sip_to_sip_refused(cfg, req, src))
+		return;
 	struct call *c = calloc(1, sizeof(*c));
 	if (!c)
 		return;

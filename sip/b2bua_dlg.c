@@ -70,6 +70,19 @@ void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack)
 		if (!b_ack)
 			return;
 		sip_msg_hdr_addf(b_ack, "CSeq", "%u ACK", c->b_invite_cseq);
+		if (c->eo) {
+			/* early-offer forced: A's ACK answers our offer; B answered already */
+			int rc = b2bua_eo_ack(c, ack);
+			dlg_send_ack(&c->b, b_ack);
+			c->b_ack = b_ack;
+			if (rc) {
+				g_b2bua_stats.calls_failed++;
+				dlg_send_bye(c, &c->a);
+				dlg_send_bye(c, &c->b);
+				call_end(c);
+			}
+			return;
+		}
 		if (ack->body_len) {
 			/* delayed offer: A's answer in its ACK goes through the anchor */
 			struct buf sdp = BUF_INIT;

@@ -5,6 +5,7 @@
 #define TOLLGATE_B2BUA_INT_H
 
 #include "sip/b2bua.h"
+#include "core/buf.h"
 #include "sip/msg.h"
 #include "sip/route.h"
 #include "sip/txn.h"
@@ -54,6 +55,8 @@ struct call {               /* owned by the call table */
 	struct dns_query *dq;       /* resolving the current candidate's dns: target */
 	struct dns_target *tv;      /* owned: its addresses, in the order to try */
 	size_t tn, ti;
+	bool eo;                    /* early-offer forced: B got our own offer */
+	struct buf eo_early;        /* owned: B's SDP answer in a 18x, for the 200 */
 };
 
 struct relay {              /* an in-dialog request relayed from one leg to the other */
@@ -102,6 +105,21 @@ void send_response_body(struct sip_txn *t, const struct sip_msg *req, int code, 
  * answer when the other leg's offer is pending, else an offer.  0 with out
  * (empty: no body), or a SIP status with reason. */
 int call_media(struct call *c, int from, const struct sip_msg *m, struct buf *out, char *reason, size_t rsz);
+
+/* b2bua_policy.c: true when `no allow-connections sip to sip` refused req
+ * (503 with Reason: Q.850;cause=63, logged and counted as a failed call). */
+bool b2bua_sip_to_sip_refused(const struct cfg *cfg, const struct sip_msg *req, const struct sip_src *src);
+
+/* b2bua_offer.c: early-offer forced.  b2bua_eo_offer(): our offer for the
+ * B-leg INVITE when A's has no SDP and the command applies (0 with sdp, empty
+ * when not; or a status and why); b2bua_eo_early(): B's 18x (its SDP kept,
+ * none goes to A); b2bua_eo_answer(): B's 2xx: our offer to A into sdp (0 or a
+ * status); b2bua_eo_ack(): A's answer in its ACK: 0, or -EPROTO (logged) when
+ * there is none or it is not acceptable: the caller releases the call. */
+int b2bua_eo_offer(struct call *c, struct buf *sdp, char *why, size_t wsz);
+void b2bua_eo_early(struct call *c, const struct sip_msg *resp);
+int b2bua_eo_answer(struct call *c, const struct sip_msg *resp, struct buf *sdp, char *why, size_t wsz);
+int b2bua_eo_ack(struct call *c, const struct sip_msg *ack);
 
 /* b2bua_dlg.c */
 void dlg_request(struct call *c, bool from_a, const struct sip_msg *req, const struct sip_src *src);

@@ -333,6 +333,31 @@ static void test_presence(void **state)
 	cfg_free(&c);
 }
 
+/* allow-connections sip to sip: absent (allowed), true, or false (refused). */
+static void test_allow_sip_to_sip(void **state)
+{
+	(void)state;
+	struct cfg c, back;
+	cfg_init(&c);
+	c.voice.present = true;
+	c.voice.allow_sip_to_sip = CFG_ALLOW_OFF;
+	char *y = round_trip(&c, &back);
+	assert_string_equal(y, "hostname: tollgate\n"
+			       "voice-service-voip:\n"
+			       "  allow-connections-sip-to-sip: false\n");
+	assert_int_equal(back.voice.allow_sip_to_sip, CFG_ALLOW_OFF);
+	assert_true(cfg_equal(&c, &back));
+	free(y);
+	cfg_free(&back);
+	c.voice.allow_sip_to_sip = CFG_ALLOW_ON;
+	y = round_trip(&c, &back);
+	assert_non_null(strstr(y, "  allow-connections-sip-to-sip: true\n"));
+	assert_int_equal(back.voice.allow_sip_to_sip, CFG_ALLOW_ON);
+	free(y);
+	cfg_free(&back);
+	cfg_free(&c);
+}
+
 static int load(const char *text, struct cfg *c, struct buf *err)
 {
 	cfg_init(c);
@@ -602,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_full),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_presence),
+		cmocka_unit_test(test_allow_sip_to_sip),
 		cmocka_unit_test(test_hand_written),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_type_errors),
