@@ -466,7 +466,8 @@ static int rec_cmp(const void *x, const void *y)
 /* RFC 2782: by priority, then a weighted random pick among equals. */
 static void srv_order(struct dns_srv *r, size_t n)
 {
-	qsort(r, n, sizeof(*r), rec_cmp);
+	if (n > 1)
+		qsort(r, n, sizeof(*r), rec_cmp);
 	for (size_t g = 0; g < n;) {
 		size_t e = g;
 		while (e < n && r[e].qi == r[g].qi && r[e].prio == r[g].prio)

@@ -180,7 +180,7 @@ void media_call_free(struct media_call *mc)
 	else
 		for (int i = 0; i < 2; i++)
 			if (mc->leg[i].have_pair)
-				relay_ports_release(M.ports, &mc->leg[i].pair);
+				relay_ports_release(mc->pool, &mc->leg[i].pair);
 	for (int i = 0; i < 2; i++)
 		leg_clear_keys(&mc->leg[i]);
 	buf_free(&mc->last_in);
@@ -268,7 +268,8 @@ int msess_ensure_pairs(struct media_call *mc, int family, char *reason, size_t r
 		struct sockaddr_storage a;
 		int rc = relay_media_addr(M.cfg, family, &a);
 		if (!rc)
-			rc = M.ports ? relay_ports_alloc(M.ports, &a, false, &l->pair) : -ENODEV;
+			rc = mc->pool || M.ports ? relay_ports_alloc(mc->pool ? mc->pool : M.ports, &a, false, &l->pair)
+						 : -ENODEV;
 		if (rc) {
 			snprintf(reason, rsz, rc == -EADDRNOTAVAIL ? "RTP port range exhausted" : "no media address (%s)",
 				 strerror(-rc));
@@ -276,6 +277,8 @@ int msess_ensure_pairs(struct media_call *mc, int family, char *reason, size_t r
 			return 503;
 		}
 		l->have_pair = true;
+		if (!mc->pool)
+			mc->pool = M.ports;
 	}
 	mc->family = family;
 	return 0;
@@ -566,7 +569,7 @@ static int relay_go(struct media_call *mc, char *reason, size_t rsz)
 			ls->latch = true;
 			memcpy(ls->xf, xf[i], sizeof(ls->xf));
 		}
-		spec.ports = M.ports;
+		spec.ports = mc->pool;
 		spec.inactivity_s = M.cfg ? M.cfg->voice.media_inactivity_sec : 0;
 		spec.on_event = relay_event;
 		spec.arg = (void *)(uintptr_t)mc->id;

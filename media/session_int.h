@@ -35,6 +35,8 @@ struct media_call {         /* owned by the B2BUA call */
 	uint32_t id;
 	struct media_leg leg[2];
 	struct relay_session *rs;
+	struct relay_ports *pool;   /* where its pairs came from (the range then in force;
+				 * an `rtp-port range` change retires it, not its pairs) */
 	int pending_from;       /* leg whose offer awaits the answer, -1 */
 	int family;
 	int last_from;          /* the last answer: from which leg, its text, what we sent on */

@@ -369,7 +369,8 @@ void keepalive_apply(const struct cfg *c, struct route_state *rs, sip_peer_tls_f
 	free(K.v);
 	K.v = nv;
 	K.n = n;
-	qsort(K.v, K.n, sizeof(*K.v), by_tag);
+	if (K.n > 1)    /* qsort's array may not be NULL, even when empty */
+		qsort(K.v, K.n, sizeof(*K.v), by_tag);
 }
 
 void keepalive_stop_all(void)
