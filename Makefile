@@ -23,7 +23,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 ASAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/asan/%)
 PYTEST    := /usr/bin/python3 -m pytest
 
-.PHONY: all deps run check unit asan cli-tests e2e install clean fuzz bench docs docs-check
+.PHONY: all deps run check unit asan cli-tests e2e e2e-asan install clean fuzz bench docs docs-check
 all: $(B)/tollgated $(B)/tollsh
 
 Q := @
@@ -92,6 +92,23 @@ $(B)/asan/%: tests/unit/%.c $(ASAN_OBJS)
 	@echo "  LD ASAN $@"
 	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) -o $@ $< $(ASAN_OBJS) $(LDLIBS_CORE) -lcmocka
 
+# The core and the shell under ASan+UBSan, for the e2e tests that run on them
+# (e2e-asan): a sanitizer report in a core's log fails the test (tests/e2e/conftest.py).
+$(B)/asan/tollgated: $(B)/asan/obj/core/main.o $(ASAN_OBJS)
+	@echo "  LD ASAN $@"
+	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS_CORE)
+$(B)/asan/tollsh: $(SH_SRCS:%.c=$(B)/asan/obj/%.o)
+	@echo "  LD ASAN $@"
+	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS_SH)
+
+# calls with and without media, SRTP, early offer, re-INVITEs, boot and reload paths
+E2E_ASAN := tests/e2e/test_sip_calls.py tests/e2e/test_media_sipp.py tests/e2e/test_call_policy.py \
+	    tests/e2e/test_boot.py tests/e2e/test_sip_protocol.py tests/e2e/test_tls_server.py
+e2e-asan: $(B)/asan/tollgated $(B)/asan/tollsh
+	@TOLLGATE_BUILD=$(B)/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		$(PYTEST) -q -p no:cacheprovider $(E2E_ASAN)
+
 deps:
 	@sh tests/deps.sh
 
@@ -116,6 +133,7 @@ check: deps
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory cli-tests
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory e2e-asan
 
 run: deps all
 	@sh conf/examples/run-lab.sh

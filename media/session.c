@@ -263,7 +263,9 @@ int msess_ensure_pairs(struct media_call *mc, int family, char *reason, size_t r
 {
 	for (int i = 0; i < 2; i++) {
 		struct media_leg *l = &mc->leg[i];
-		if (l->have_pair)
+		/* once the relay has the call, its pairs stay (a re-INVITE keeps
+		 * our ports; l->pair still says which) */
+		if (l->have_pair || mc->rs)
 			continue;
 		struct sockaddr_storage a;
 		int rc = relay_media_addr(M.cfg, family, &a);

@@ -11,6 +11,7 @@ the core is the repository root, so the example configs' relative PKI paths
 (build/lab/pki/...) resolve.
 """
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -110,6 +111,9 @@ class Core:
         return self.start()
 
 
+SANITIZER = re.compile(r"^.*(?:ERROR: (?:AddressSanitizer|LeakSanitizer)|runtime error:).*$", re.M)
+
+
 class Factory:
     def __init__(self, tmp_path):
         self.tmp_path = tmp_path
@@ -131,6 +135,11 @@ class Factory:
     def close(self):
         for c in self.cores:
             c.stop()
+        # a core built with sanitizers (make e2e-asan) reports into its log
+        bad = [(c.log, m.group(0)) for c in self.cores for m in [SANITIZER.search(c.log_text())] if m]
+        if bad:
+            pytest.fail("sanitizer report in " + ", ".join(f"{p}: {line}" for p, line in bad) + "\n"
+                        + bad[0][0].read_text(errors="replace")[-6000:])
 
 
 @pytest.fixture

@@ -236,3 +236,17 @@ def test_reinvite_new_address_keeps_audio(mlab, monkeypatch, io):
             s.close()
     assert uac.wait() == 0, uac.report()
     assert uas.wait() == 0, uas.report()
+    # the re-INVITE keeps our ports on both legs (no new pair per re-offer) ...
+    two = bodies(uac.received(), r"SIP/2.0 200")
+    assert len(two) >= 2 and media(two[1])[1] == ra, [media(x) for x in two]
+    reoffer = bodies(uas.received(), r"INVITE ")
+    assert len(reoffer) >= 2 and media(reoffer[1])[1] == rb, [media(x) for x in reoffer]
+    # ... and when the call is over every pair is back in the range
+    end = time.monotonic() + 5
+    while True:
+        st = core.sh("show media statistics", check=True).stdout
+        m = re.search(r"RTP port pairs\s*:\s*(\d+) free of (\d+)", st)
+        if (m and m[1] == m[2]) or time.monotonic() > end:
+            break
+        time.sleep(0.1)
+    assert m and m[1] == m[2], st
