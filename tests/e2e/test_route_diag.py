@@ -100,3 +100,26 @@ def test_shutdown_peer_503(lab):
     assert header(r, "Reason") == "Q.850;cause=34", r
     assert re.search(r"dial-peer 300 matched but shut down", core.log_text()), core.log_text()[-3000:]
 
+
+def test_keepalive_column_after_no_session_target(lab):
+    """A dial-peer whose target is removed is oper down and no longer probed:
+    the KEEPALIVE column says idle, not active; a new target probes it again."""
+    dead = free_port()
+    peers = [DialPeer(200, "2...", dead, transport="tcp",
+                      extra=["voice-class sip options-keepalive profile 1"])]
+    core = lab.start_core(peers, extra=PROFILE)
+    assert wait_busyout(core, 200), core.sh("show dial-peer voice summary").stdout
+    core.run_config(["dial-peer voice 200 voip", "no session target"])
+    row = summary_row(core, 200)
+    cols = row.split()
+    assert cols[2:4] == ["up", "down"], row            # admin up, oper down
+    assert cols[-1] == "idle", row
+    assert "options-keepalive state = idle (not probed)" in core.sh("show dial-peer voice 200").stdout
+    # the call is refused as out of service (no target), not as an unknown number
+    r = invite(lab, "2001")
+    assert status_of(r) == 503 and header(r, "Reason") == "Q.850;cause=34", r
+    core.run_config(["dial-peer voice 200 voip", "shutdown"])
+    assert summary_row(core, 200).split()[-1] == "idle"
+    core.run_config(["dial-peer voice 200 voip", "no shutdown",
+                     f"session target ipv4:127.0.0.1:{dead}"])
+    assert wait_busyout(core, 200), core.sh("show dial-peer voice summary").stdout
