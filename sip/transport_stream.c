@@ -251,24 +251,40 @@ static void established(struct sip_conn *c)
 	c->last = time(NULL);
 }
 
+/* A failed TLS handshake: counted, logged, kept for show, and the
+ * connection closed (its pending sends fail with reason). */
+static void handshake_failed(struct sip_conn *c, const char *reason)
+{
+	char l[80], r[80];
+	if (c->outbound)
+		T.stats.tls_client_hs_failures++;
+	else
+		T.stats.tls_server_hs_failures++;
+	log_msg(2, "SIP", "TLS_HANDSHAKE_FAILED",
+		"Reason: %s, Connection ID: %u, local address : %s and remote address : %s", reason,
+		c->id, sip_addr_str(&c->local, l, sizeof(l)), sip_addr_str(&c->remote, r, sizeof(r)));
+	sip_tls_record_failure(c->id, c->outbound, &c->local, &c->remote, reason);
+	conn_close(c, -ECONNABORTED, reason);
+}
+
 static void handshake_step(struct sip_conn *c)
 {
 	char reason[512];
-	int rc = tls_session_handshake(c->tls);
+	int rc;
+	/* cn-san-validate server with no name to check (an IP-address target,
+	 * refused at commit, but a startup-config is only warned about): fail
+	 * closed rather than accept any certificate the CA signed */
+	if (c->outbound && !c->tls_name[0] && tls_policy_validates_server_name(c->policy)) {
+		handshake_failed(c, "cn-san-validate server: no server name to check the certificate "
+				    "against (the session target is an IP address; use session target dns:NAME)");
+		return;
+	}
+	rc = tls_session_handshake(c->tls);
 	if (rc == -EAGAIN)
 		return;
 	if (rc) {
 		snprintf(reason, sizeof(reason), "%s", tls_session_reason(c->tls)[0] ? tls_session_reason(c->tls) : strerror(-rc));
-		char l[80], r[80];
-		if (c->outbound)
-			T.stats.tls_client_hs_failures++;
-		else
-			T.stats.tls_server_hs_failures++;
-		log_msg(2, "SIP", "TLS_HANDSHAKE_FAILED",
-			"Reason: %s, Connection ID: %u, local address : %s and remote address : %s", reason,
-			c->id, sip_addr_str(&c->local, l, sizeof(l)), sip_addr_str(&c->remote, r, sizeof(r)));
-		sip_tls_record_failure(c->id, c->outbound, &c->local, &c->remote, reason);
-		conn_close(c, -ECONNABORTED, reason);
+		handshake_failed(c, reason);
 		return;
 	}
 	if (!c->outbound && tls_policy_requests_client_cert(c->policy)) {
