@@ -74,8 +74,8 @@ CLI_CMD(show_dp_summary, MODE_EXEC, CLI_F_PIPE,
 		row_put(&r, COL_PREF, num);
 		row_put(&r, COL_THRU, "syst");
 		row_put(&r, COL_TARGET, cfg_target_str(&d->target, tgt, sizeof(tgt)));
-		if (d->keepalive) /* busyout while OPTIONS go unanswered, else active */
-			row_put(&r, COL_KEEP, keepalive_state(d->tag) == KEEPALIVE_BUSYOUT ? "busyout" : "active");
+		if (d->keepalive) /* busyout, active; idle while not probed (no target, shut down) */
+			row_put(&r, COL_KEEP, keepalive_summary_str(keepalive_state(d->tag)));
 		vty_out(vty, "%s\n", r.s);
 	}
 	return CLI_OK;

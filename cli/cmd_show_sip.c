@@ -7,7 +7,9 @@
  * table.  Tollgate adds, in `tcp tls detail`, one block per TLS connection
  * (direction, SNI, peer certificate, verification, CertificateRequest,
  * trustpoint, age, messages) and the last failed handshakes with their
- * reasons.  Everything is read from the transport (sip/transport.h) and the
+ * reasons; and, for TCP and TLS in brief and detail, the last connections
+ * that could not be made (time, remote, dial-peer, reason).  The counters are
+ * those of the transport shown.  Everything is read from the transport (sip/transport.h) and the
  * TLS sessions (tls_session_info) at the time of the command.
  * Output formats are recorded in CLI golden transcripts: keep them stable. */
 #include <arpa/inet.h>
@@ -162,7 +164,7 @@ static void print_listener(void *arg, const struct sip_listen_info *li)
 
 static void print_counters(struct vty *vty, enum sip_proto p, size_t total)
 {
-	const struct sip_transport_stats *st = sip_transport_stats();
+	const struct sip_transport_stats *st = sip_transport_stats(p);
 	vty_out(vty, "Total active connections      : %zu\n", total);
 	vty_out(vty, "No. of send failures          : %lu\n", st->send_failures);
 	vty_out(vty, "No. of remote closures        : %lu\n", st->remote_closures);
@@ -175,6 +177,39 @@ static void print_counters(struct vty *vty, enum sip_proto p, size_t total)
 		vty_out(vty, "TLS client handshake failures : %lu\n", st->tls_client_hs_failures);
 		vty_out(vty, "TLS server handshake failures : %lu\n", st->tls_server_hs_failures);
 	}
+}
+
+struct cfail_ctx {
+	struct vty *vty;
+	int n;
+};
+
+static void print_conn_failure(void *arg, const struct sip_conn_failure *f)
+{
+	struct cfail_ctx *fc = arg;
+	char when[40], r[80], dp[16] = "-";
+	struct tm tm;
+	localtime_r(&f->when, &tm);
+	strftime(when, sizeof(when), "%b %d %H:%M:%S", &tm);
+	if (f->dial_peer)
+		snprintf(dp, sizeof(dp), "%u", (unsigned)f->dial_peer);
+	if (!fc->n++) {
+		vty_out(fc->vty, "  Time            Remote-Address         Dial-Peer Reason\n");
+		vty_out(fc->vty, "  =============== ====================== ========= ======\n");
+	}
+	vty_out(fc->vty, "  %-15s %-22s %-9s %s\n", when, sip_addr_str(&f->remote, r, sizeof(r)), dp, f->reason);
+}
+
+/* Tollgate extension: the connections of this transport that could not be made. */
+static void print_conn_failures(struct vty *vty, enum sip_proto p)
+{
+	struct cfail_ctx fc = { vty, 0 };
+	if (p == SIP_PROTO_UDP)
+		return;
+	vty_out(vty, "\n-------------- Last Connection Failures (up to %d) ---------------\n", SIP_CONN_FAIL_KEEP);
+	sip_transport_foreach_conn_failure(p, print_conn_failure, &fc);
+	if (!fc.n)
+		vty_out(vty, "  None\n");
 }
 
 static void print_listeners(struct vty *vty, enum sip_proto p)
@@ -363,6 +398,7 @@ static int show_conns(struct vty *vty, enum sip_proto p, bool detail)
 	if (cs.n > 1)
 		qsort(cs.v, cs.n, sizeof(cs.v[0]), by_id);
 	print_counters(vty, p, cs.total);
+	print_conn_failures(vty, p);
 	if (detail) {
 		print_note(vty);
 		print_groups(vty, &cs);

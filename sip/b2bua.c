@@ -603,11 +603,25 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 	snprintf(c->b.calling, sizeof(c->b.calling), "%s", l->calling);
 	struct route_out_opts o = { .state = g_rt.rs, .rng = &g_rng };
 	route_outbound(c->rt, l->called, &o, &c->cands);
-	if (sipdbg.dialpeer)
+	if (sipdbg.dialpeer) {
 		sipdbg_printf("DIALPEER", "call %u: called number %s: %zu outbound dial-peer%s", c->id, l->called,
 			      c->cands.n, c->cands.n == 1 ? "" : "s");
+		for (size_t i = 0; i < c->cands.nskipped && i < ROUTE_MAX_SKIPPED; i++) {
+			char why[ROUTE_WHY_LEN];
+			route_skip_why(&c->cands.skipped[i], why, sizeof(why));
+			sipdbg_printf("DIALPEER", "call %u: %s", c->id, why);
+		}
+	}
 	if (!c->cands.n) {
-		fail_call(c, 404, "Not Found", NULL);
+		/* 404 when nothing matches; 503 + Q.850 cause when every match is out of service */
+		struct route_refusal rf;
+		struct sip_msg *rr = NULL;
+		route_refusal(&c->cands, l->called, &rf);
+		log_msg(rf.log_sev, "SIP", rf.mnemonic, "call %u: %s", c->id, rf.text);
+		if (rf.q850 && !sip_msg_new_response(&rr, c->a_invite, rf.status, rf.reason, NULL))
+			sip_msg_hdr_addf(rr, "Reason", "Q.850;cause=%d", rf.q850);
+		fail_call(c, rf.status, rf.reason, rr);
+		sip_msg_free(rr);
 		return;
 	}
 	c->state = CS_CALLING;

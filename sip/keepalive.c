@@ -49,6 +49,11 @@ const char *keepalive_state_str(enum keepalive_state s)
 	return s == KEEPALIVE_BUSYOUT ? "busyout" : s == KEEPALIVE_ACTIVE ? "active" : "";
 }
 
+const char *keepalive_summary_str(enum keepalive_state s)
+{
+	return s == KEEPALIVE_NONE ? "idle" : keepalive_state_str(s);
+}
+
 static struct ka *find(uint32_t tag)
 {
 	size_t lo = 0, hi = K.n;

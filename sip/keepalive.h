@@ -70,5 +70,9 @@ int keepalive_get(uint32_t tag, struct keepalive_info *out);
 /* KEEPALIVE_NONE when tag is not probed. */
 enum keepalive_state keepalive_state(uint32_t tag);
 const char *keepalive_state_str(enum keepalive_state s); /* "", "active", "busyout" */
+/* The KEEPALIVE column of `show dial-peer voice summary` for a dial-peer that
+ * has `voice-class sip options-keepalive`: "active", "busyout", or "idle"
+ * when it is not probed (no session target, shut down, no voice service voip). */
+const char *keepalive_summary_str(enum keepalive_state s);
 
 #endif

@@ -42,7 +42,11 @@
  * destination-pattern matches the called number, ordered by most explicit
  * digits (dp_pattern_match's match_len), then the longer pattern (more
  * mandatory positions), then preference (0 best, unset = 0), then at random
- * among equals.  Shut-down and busied-out peers are skipped.
+ * among equals.  Shut-down (admin down), busied-out and operationally down
+ * (no session target) peers are skipped; the ones whose destination-pattern
+ * matched are reported in route_candidates.skipped, so that a number every
+ * match of which is out of service is answered 503 and not 404
+ * (route_refusal).
  *
  * Cost: destination-pattern and incoming called-number are indexed in a trie
  * of their literal prefixes (the leading digits that every match must start
@@ -193,9 +197,25 @@ struct route_cand {
 	int min_len;                      /* mandatory positions of the pattern */
 };
 
+/* Why a peer whose destination-pattern matched is not in the hunt list. */
+enum route_skip {
+	ROUTE_SKIP_BUSYOUT = 1,           /* busied out by OPTIONS keepalive */
+	ROUTE_SKIP_SHUTDOWN,              /* admin down (`shutdown`) */
+	ROUTE_SKIP_NO_TARGET,             /* oper down: no session target */
+};
+
+#define ROUTE_MAX_SKIPPED 8
+
+struct route_skipped {
+	uint32_t tag;
+	enum route_skip why;
+};
+
 struct route_candidates {
-	size_t n;                         /* 0: nothing matches (answer 404) */
-	size_t matched;                   /* peers that matched, before the cap */
+	size_t n;                         /* 0: no usable peer (route_refusal) */
+	size_t matched;                   /* usable peers that matched, before the cap */
+	size_t nskipped;                  /* peers that matched but are out of service */
+	struct route_skipped skipped[ROUTE_MAX_SKIPPED]; /* the lowest tags of those */
 	struct route_cand v[ROUTE_MAX_CANDIDATES]; /* hunt order */
 };
 
@@ -207,6 +227,34 @@ int route_outbound(const struct route_table *t, const char *called_number,
  * "dial-peer 10: destination-pattern 555.... matched called number '5551234'
  * (3 explicit digits, preference 0)".  Truncates to bufsz. */
 void route_cand_why(const struct route_cand *c, const char *number, char *buf, size_t bufsz);
+
+/* "busied out by options-keepalive", "shut down", "down (no session target)" */
+const char *route_skip_str(enum route_skip why);
+
+/* One line for `debug voip dialpeer` about a skipped peer: "dial-peer 200
+ * matched but busied out by options-keepalive".  Truncates to bufsz. */
+void route_skip_why(const struct route_skipped *s, char *buf, size_t bufsz);
+
+/* The answer to a call for which route_outbound found no usable peer (n == 0):
+ * nothing matched: 404 Not Found, no cause (Q.850 1, unallocated number, is
+ * implied); peers matched but every one is busied out or down: 503 Service
+ * Unavailable with `Reason: Q.850;cause=34` (no circuit/channel available:
+ * the route exists but none of its trunks can take the call; RFC 3398 maps
+ * it to 503, which makes an upstream proxy or CUCM fail over).  text is one
+ * line for the log: "no dial-peer matches called number 2001" or "called
+ * number 2001: all 1 matching dial-peers out of service (200 busied out by
+ * options-keepalive)". */
+struct route_refusal {
+	int status;                       /* 404 or 503 */
+	const char *reason;               /* "Not Found", "Service Unavailable" */
+	int q850;                         /* 0 = no Reason header */
+	int log_sev;                      /* 6 for 404, 4 for 503 */
+	const char *mnemonic;             /* "NO_ROUTE", "ROUTE_UNAVAILABLE" */
+	char text[ROUTE_WHY_LEN];
+};
+void route_refusal(const struct route_candidates *c, const char *number, struct route_refusal *out);
+
+#define ROUTE_Q850_NO_CIRCUIT 34
 
 /* After an attempt to peer failed with SIP status (0 = connect failure or no
  * answer), true when the B2BUA should try the next candidate: 408, 5xx (503

@@ -418,7 +418,7 @@ static int route_peer_build(struct route_table *t, const struct cfg *c, size_t i
 				       "destination-pattern", err, errsz);
 		if (rc)
 			return rc;
-		if (!d->shutdown && route_trie_add(&t->dest, prefix, (uint32_t)i))
+		if (route_trie_add(d->shutdown ? &t->dest_shut : &t->dest, prefix, (uint32_t)i))
 			return route_fail(err, errsz, -ENOMEM, "out of memory");
 	}
 	if (d->incoming_called[0]) {
@@ -545,6 +545,7 @@ int route_table_build(const struct cfg *c, struct route_table **out, char *err, 
 			goto fail;
 	}
 	route_trie_trim(&t->dest);
+	route_trie_trim(&t->dest_shut);
 	route_trie_trim(&t->called);
 	/* peers come in tag order; their addresses often do too: sort only if needed */
 	for (size_t i = 1; i < t->ntargets; i++)
@@ -584,6 +585,7 @@ void route_table_unref(struct route_table *t)
 	for (int w = 0; w < CFG_URI_WHERE_COUNT; w++)
 		free(t->uri_peers[w]);
 	route_trie_free(&t->dest);
+	route_trie_free(&t->dest_shut);
 	route_trie_free(&t->called);
 	free(t->classes);
 	free(t->peers);

@@ -81,6 +81,7 @@ struct route_table {
 	uint32_t *uri_peers[CFG_URI_WHERE_COUNT]; /* peer indexes by tag, not shut */
 	size_t n_uri_peers[CFG_URI_WHERE_COUNT];
 	struct route_trie dest;     /* destination-pattern, not shut */
+	struct route_trie dest_shut; /* destination-pattern of shut-down peers */
 	struct route_trie called;   /* incoming called-number, not shut */
 	struct route_net *nets;     /* ip address trusted list, in order */
 	size_t nnets;

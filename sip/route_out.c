@@ -45,6 +45,35 @@ static bool route_cand_before(const struct route_cand *a, uint64_t ra,
 	return a->peer->tag < b->peer->tag;
 }
 
+/* Note a peer that matched but cannot take calls: counted, and the lowest
+ * ROUTE_MAX_SKIPPED tags kept in tag order (for the debug lines). */
+static void route_hunt_skip(struct route_candidates *o, uint32_t tag, enum route_skip why)
+{
+	size_t n = o->nskipped < ROUTE_MAX_SKIPPED ? o->nskipped : ROUTE_MAX_SKIPPED;
+	size_t pos = n;
+
+	o->nskipped++;
+	while (pos > 0 && o->skipped[pos - 1].tag > tag)
+		pos--;
+	if (pos >= ROUTE_MAX_SKIPPED)
+		return;
+	if (n == ROUTE_MAX_SKIPPED)
+		n--;
+	memmove(&o->skipped[pos + 1], &o->skipped[pos], (n - pos) * sizeof(o->skipped[0]));
+	o->skipped[pos] = (struct route_skipped){ .tag = tag, .why = why };
+}
+
+/* A shut-down peer (route_table.dest_shut) whose pattern matches. */
+static void route_shut_visit(void *ctx, uint32_t idx)
+{
+	struct route_hunt *h = ctx;
+	const struct route_peer *p = &h->t->peers[idx];
+	int len;
+
+	if (dp_pattern_match(p->dest, h->number, &len))
+		route_hunt_skip(h->out, p->tag, ROUTE_SKIP_SHUTDOWN);
+}
+
 /* Keep the best ROUTE_MAX_CANDIDATES in order (insertion into a sorted array).
  * Every match draws its random key, so ties are broken uniformly even where
  * the cap cuts a group of equals. */
@@ -56,10 +85,16 @@ static void route_hunt_visit(void *ctx, uint32_t idx)
 	uint64_t r;
 	size_t pos;
 
-	if (route_state_is_busy(h->state, c.peer->tag))
-		return;
 	if (!dp_pattern_match(c.peer->dest, h->number, &c.match_len))
 		return;
+	if (route_state_is_busy(h->state, c.peer->tag)) {
+		route_hunt_skip(o, c.peer->tag, ROUTE_SKIP_BUSYOUT);
+		return;
+	}
+	if (c.peer->cfg.target.kind == CFG_TARGET_NONE) {
+		route_hunt_skip(o, c.peer->tag, ROUTE_SKIP_NO_TARGET);
+		return;
+	}
 	c.min_len = c.peer->dest_minlen;
 	r = h->rng ? route_rand(h->rng) : 0;
 	o->matched++;
@@ -84,14 +119,66 @@ int route_outbound(const struct route_table *t, const char *called_number,
 
 	if (!out)
 		return -EINVAL;
-	out->n = out->matched = 0;
+	out->n = out->matched = out->nskipped = 0;
 	if (!t || !called_number)
 		return -EINVAL;
 	h = (struct route_hunt){ .t = t, .number = called_number, .out = out,
 				 .state = opts ? opts->state : NULL,
 				 .rng = opts ? opts->rng : NULL };
 	route_trie_walk(&t->dest, called_number, route_hunt_visit, &h);
+	route_trie_walk(&t->dest_shut, called_number, route_shut_visit, &h);
 	return 0;
+}
+
+const char *route_skip_str(enum route_skip why)
+{
+	switch (why) {
+	case ROUTE_SKIP_BUSYOUT: return "busied out by options-keepalive";
+	case ROUTE_SKIP_SHUTDOWN: return "shut down";
+	case ROUTE_SKIP_NO_TARGET: return "down (no session target)";
+	}
+	return "out of service";
+}
+
+void route_skip_why(const struct route_skipped *s, char *buf, size_t bufsz)
+{
+	if (!buf || bufsz == 0)
+		return;
+	buf[0] = '\0';
+	if (s)
+		snprintf(buf, bufsz, "dial-peer %u matched but %s", (unsigned)s->tag,
+			 route_skip_str(s->why));
+}
+
+void route_refusal(const struct route_candidates *c, const char *number, struct route_refusal *out)
+{
+	size_t at, shown;
+	int n;
+
+	if (!out)
+		return;
+	number = number ? number : "";
+	if (!c || c->nskipped == 0) {
+		*out = (struct route_refusal){ .status = 404, .reason = "Not Found", .log_sev = 6,
+					       .mnemonic = "NO_ROUTE" };
+		snprintf(out->text, sizeof(out->text), "no dial-peer matches called number %.64s", number);
+		return;
+	}
+	*out = (struct route_refusal){ .status = 503, .reason = "Service Unavailable",
+				       .q850 = ROUTE_Q850_NO_CIRCUIT, .log_sev = 4,
+				       .mnemonic = "ROUTE_UNAVAILABLE" };
+	n = snprintf(out->text, sizeof(out->text), "called number %.64s: %s%zu matching dial-peer%s out of service (",
+		     number, c->nskipped == 1 ? "the " : "all ", c->nskipped, c->nskipped == 1 ? "" : "s");
+	at = n > 0 ? (size_t)n : 0;
+	shown = c->nskipped < ROUTE_MAX_SKIPPED ? c->nskipped : ROUTE_MAX_SKIPPED;
+	for (size_t i = 0; i < shown && at < sizeof(out->text); i++) {
+		n = snprintf(out->text + at, sizeof(out->text) - at, "%s%u %s", i ? ", " : "",
+			     (unsigned)c->skipped[i].tag, route_skip_str(c->skipped[i].why));
+		at += n > 0 ? (size_t)n : 0;
+	}
+	if (at < sizeof(out->text))
+		snprintf(out->text + at, sizeof(out->text) - at, "%s); Q.850 cause %d",
+			 c->nskipped > shown ? ", ..." : "", out->q850);
 }
 
 void route_cand_why(const struct route_cand *c, const char *number, char *buf, size_t bufsz)

@@ -362,31 +362,44 @@ static bool validates_server_name(const struct cfg *c, const struct cfg_dial_pee
 	return p && (p->cn_san_validate == CFG_CNSAN_SERVER || p->cn_san_validate == CFG_CNSAN_BIDIR);
 }
 
+/* The level that makes dp's requests use TLS, for the error message; NULL
+ * when they do not (calls and keepalive probes alike). */
+static const char *tls_level(const struct cfg *c, const struct cfg_dial_peer *dp)
+{
+	const struct cfg_tenant *ten = dp->vc_tenant[0] ? cfg_tenant_find(c, dp->vc_tenant) : NULL;
+	const struct cfg_keepalive *ka = dp->keepalive && dp->keepalive_profile[0]
+		? cfg_keepalive_find(c, dp->keepalive_profile) : NULL;
+	if (sip_peer_proto(c, dp, CFG_TRANSPORT_UNSET) == SIP_PROTO_TLS)
+		return dp->session_transport ? "its session transport tcp tls"
+		     : ten && ten->session_transport ? "the session transport tcp tls of its tenant"
+		     : "session transport tcp tls inherited from voice service voip";
+	if (ka && ka->transport == CFG_TRANSPORT_TLS)
+		return "the transport tcp tls of its options-keepalive profile";
+	return NULL;
+}
+
 int sip_runtime_check(const struct cfg *c, char *err, size_t errsz)
 {
 	for (size_t i = 0; i < c->dial_peers.n; i++) {
 		const struct cfg_dial_peer *dp = &c->dial_peers.v[i];
-		enum cfg_transport tr = dp->session_transport;
-		const struct cfg_tenant *ten = dp->vc_tenant[0] ? cfg_tenant_find(c, dp->vc_tenant) : NULL;
-		if (!tr && ten)
-			tr = ten->session_transport;
-		/* only a dial-peer (or its tenant) that says `session transport tcp
-		 * tls` itself: one inheriting TLS from `voice service voip` is still
-		 * being typed in (its own transport may come on the next line) */
-		if (tr != CFG_TRANSPORT_TLS || dp->shutdown)
+		/* whichever level sets TLS: the dial-peer, its tenant, voice service
+		 * voip, or the keepalive profile of its probes */
+		const char *level = dp->shutdown ? NULL : tls_level(c, dp);
+		if (!level)
 			continue;
-		if (dp->target.kind != CFG_TARGET_IPV4 && dp->target.kind != CFG_TARGET_IPV6)
+		const struct cfg_target *tg = sip_peer_target(c, dp);
+		if (tg->kind != CFG_TARGET_IPV4 && tg->kind != CFG_TARGET_IPV6)
 			continue;
 		struct sockaddr_storage dst;
-		if (sip_addr_parse(dp->target.host, dp->target.port ? dp->target.port : 5061, &dst))
+		if (sip_addr_parse(tg->host, tg->port ? tg->port : 5061, &dst))
 			continue;
 		if (validates_server_name(c, dp, &dst)) {
 			char t[CFG_TARGET_LEN + 16];
 			snprintf(err, errsz,
 				 "dial-peer %u: session target %s is an IP address, but its TLS policy has "
-				 "cn-san-validate server: a certificate name cannot be checked against an address; "
-				 "use session target dns:NAME",
-				 dp->tag, cfg_target_str(&dp->target, t, sizeof(t)));
+				 "cn-san-validate server: a certificate name cannot be checked against an address "
+				 "(TLS from %s); use session target dns:NAME, or another session transport",
+				 dp->tag, cfg_target_str(tg, t, sizeof(t)), level);
 			return -EINVAL;
 		}
 	}

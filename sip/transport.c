@@ -371,11 +371,11 @@ int sip_transport_send(const struct sip_dest *dst, const char *data, size_t len,
 	if (dst->proto == SIP_PROTO_UDP) {
 		int fd = udp_fd_for(dst);
 		if (fd < 0) {
-			T.stats.send_failures++;
+			T.stats[SIP_PROTO_UDP].send_failures++;
 			return -ENOTCONN;
 		}
 		if (sendto(fd, data, len, MSG_DONTWAIT, (const struct sockaddr *)&dst->addr, ss_len(&dst->addr)) < 0) {
-			T.stats.send_failures++;
+			T.stats[SIP_PROTO_UDP].send_failures++;
 			return -errno;
 		}
 		return 0;
@@ -411,9 +411,56 @@ void sip_transport_foreach_listener(sip_listen_iter_fn fn, void *arg)
 	}
 }
 
-const struct sip_transport_stats *sip_transport_stats(void)
+const struct sip_transport_stats *sip_transport_stats(enum sip_proto p)
 {
-	return &T.stats;
+	return &T.stats[p < SIP_PROTO_COUNT ? p : SIP_PROTO_UDP];
+}
+
+static struct {
+	struct sip_conn_failure v[SIP_CONN_FAIL_KEEP];
+	unsigned n;
+} g_cfail[SIP_PROTO_COUNT];     /* rings of the last connection failures */
+
+static void conn_err_text(int err, char *buf, size_t n)
+{
+	switch (-err) {
+	case ECONNREFUSED: snprintf(buf, n, "connection refused"); return;
+	case ETIMEDOUT: snprintf(buf, n, "timed out"); return;
+	case EHOSTUNREACH: snprintf(buf, n, "host unreachable"); return;
+	case ENETUNREACH: snprintf(buf, n, "network unreachable"); return;
+	case ECONNRESET: snprintf(buf, n, "connection reset"); return;
+	default:
+		snprintf(buf, n, "%s", strerror(-err));
+		if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
+			buf[0] = (char)(buf[0] - 'A' + 'a');
+	}
+}
+
+void sip_conn_failed(enum sip_proto proto, const struct sockaddr_storage *remote, uint32_t dial_peer,
+		     int err, const char *why)
+{
+	if (proto >= SIP_PROTO_COUNT)
+		return;
+	T.stats[proto].conn_failures++;
+	struct sip_conn_failure *f = &g_cfail[proto].v[g_cfail[proto].n++ % SIP_CONN_FAIL_KEEP];
+	f->when = time(NULL);
+	f->proto = proto;
+	f->dial_peer = dial_peer;
+	f->remote = *remote;
+	if (why)
+		snprintf(f->reason, sizeof(f->reason), "%s", why);
+	else
+		conn_err_text(err, f->reason, sizeof(f->reason));
+}
+
+void sip_transport_foreach_conn_failure(enum sip_proto p,
+					void (*fn)(void *arg, const struct sip_conn_failure *f), void *arg)
+{
+	if (p >= SIP_PROTO_COUNT)
+		return;
+	unsigned total = g_cfail[p].n, n = total < SIP_CONN_FAIL_KEEP ? total : SIP_CONN_FAIL_KEEP;
+	for (unsigned i = 0; i < n; i++)
+		fn(arg, &g_cfail[p].v[(total - n + i) % SIP_CONN_FAIL_KEEP]);
 }
 
 void sip_transport_clear_stats(void)

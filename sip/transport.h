@@ -41,6 +41,7 @@ struct sip_dest {           /* where to send */
 	int udp_fd;                /* send from this UDP socket (responses), -1 = any */
 	struct tls_policy *tls;    /* TLS client policy (borrowed) */
 	char tls_name[256];        /* SNI / expected peer name, "" = none */
+	uint32_t dial_peer;        /* the dial-peer this goes to, 0 = none (for show) */
 };
 
 /* Result of an asynchronous send (connect or handshake failure). */
@@ -52,6 +53,9 @@ struct sip_listen_spec {
 	struct sockaddr_storage addr;
 };
 
+/* Counters of one transport (sip_transport_stats(proto)).  max_queue is
+ * recorded only for connections that came up (a send queued while connecting
+ * counts when the connection is established). */
 struct sip_transport_stats {
 	unsigned long send_failures, remote_closures, conn_failures, ageouts;
 	unsigned long tls_client_hs_failures, tls_server_hs_failures;
@@ -112,8 +116,22 @@ struct sip_tls_failure {
 void sip_tls_record_failure(uint32_t id, bool outbound, const struct sockaddr_storage *local,
 			    const struct sockaddr_storage *remote, const char *reason);
 void sip_transport_foreach_tls_failure(void (*fn)(void *arg, const struct sip_tls_failure *f), void *arg);
-const struct sip_transport_stats *sip_transport_stats(void);
-void sip_transport_clear_stats(void);
+/* The last 16 outbound connections of each stream transport that could not be
+ * made (refused, timed out, unreachable, no TLS policy), oldest first;
+ * counted in conn_failures.  TLS handshake failures have their own list. */
+#define SIP_CONN_FAIL_KEEP 16
+struct sip_conn_failure {
+	time_t when;
+	enum sip_proto proto;
+	uint32_t dial_peer;        /* 0 = not known */
+	struct sockaddr_storage remote;
+	char reason[160];          /* "connection refused", "timed out (...)" */
+};
+void sip_transport_foreach_conn_failure(enum sip_proto p,
+					void (*fn)(void *arg, const struct sip_conn_failure *f), void *arg);
+/* The counters of transport p (UDP, TCP or TLS: each its own). */
+const struct sip_transport_stats *sip_transport_stats(enum sip_proto p);
+void sip_transport_clear_stats(void);   /* every transport's counters (not the failure lists) */
 int sip_transport_close_conn(uint32_t id);  /* 0 or -ENOENT */
 int sip_transport_close_target(const struct sockaddr_storage *remote, enum sip_proto proto);
 

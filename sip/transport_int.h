@@ -27,9 +27,14 @@ struct sip_transport_state {
 	sip_tls_server_for_fn tls_server_for;
 	int aging_sec, establish_sec;
 	bool reuse_inbound;
-	struct sip_transport_stats stats;
+	struct sip_transport_stats stats[SIP_PROTO_COUNT];
 };
 extern struct sip_transport_state T;
+
+/* An outbound connection to remote could not be made: count it under proto,
+ * keep it for show (reason from err, a negative errno, unless why is given). */
+void sip_conn_failed(enum sip_proto proto, const struct sockaddr_storage *remote, uint32_t dial_peer,
+		     int err, const char *why);
 
 void sip_stream_init(void);
 void sip_stream_fini(void);

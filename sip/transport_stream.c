@@ -32,6 +32,7 @@ struct sip_conn {           /* owned by T.conns */
 	struct tls_conn *tls;       /* owned (it holds a reference on policy) */
 	struct tls_policy *policy;  /* the policy the session was made with */
 	char tls_name[256];
+	uint32_t dial_peer;         /* outbound: the dial-peer it was opened for, 0 = none */
 	char verified_name[256];    /* TLS peer name that passed CN/SAN validation */
 	time_t created, last;
 	unsigned long msgs_in, msgs_out;
@@ -132,10 +133,14 @@ static void age_cb(void *arg)
 		if (c->dead)
 			continue;
 		if (c->state != C_ESTABLISHED && now - c->created >= T.establish_sec) {
-			T.stats.conn_failures++;
+			char why[96];
+			snprintf(why, sizeof(why), c->state == C_HANDSHAKE
+				 ? "timed out (TLS handshake not finished within %d s)"
+				 : "timed out (no connection within %d s)", T.establish_sec);
+			sip_conn_failed(c->proto, &c->remote, c->dial_peer, -ETIMEDOUT, why);
 			conn_close(c, -ETIMEDOUT, "connection establishment timed out");
 		} else if (c->state == C_ESTABLISHED && now - c->last >= T.aging_sec) {
-			T.stats.ageouts++;
+			T.stats[c->proto].ageouts++;
 			char a[80];
 			log_msg(6, "SIP", "CONN_AGEOUT", "%s connection %u to %s closed after %d s idle",
 				sip_proto_upper(c->proto), c->id, sip_addr_str(&c->remote, a, sizeof(a)), T.aging_sec);
@@ -168,11 +173,14 @@ static void conn_watch(struct sip_conn *c)
 		c->ev = ev;
 }
 
+/* The largest send queue of an established connection, per transport (what
+ * waits while a connection is being made counts once it is up). */
 static void note_queue(struct sip_conn *c)
 {
-	if (c->out.len > T.stats.max_queue) {
-		T.stats.max_queue = c->out.len;
-		sip_addr_str(&c->remote, T.stats.max_queue_peer, sizeof(T.stats.max_queue_peer));
+	struct sip_transport_stats *st = &T.stats[c->proto];
+	if (c->state == C_ESTABLISHED && c->out.len > st->max_queue) {
+		st->max_queue = c->out.len;
+		sip_addr_str(&c->remote, st->max_queue_peer, sizeof(st->max_queue_peer));
 	}
 }
 
@@ -249,26 +257,43 @@ static void established(struct sip_conn *c)
 	c->pf = NULL;
 	c->npf = 0;
 	c->last = time(NULL);
+	note_queue(c);
+}
+
+/* A failed TLS handshake: counted, logged, kept for show, and the
+ * connection closed (its pending sends fail with reason). */
+static void handshake_failed(struct sip_conn *c, const char *reason)
+{
+	char l[80], r[80];
+	if (c->outbound)
+		T.stats[c->proto].tls_client_hs_failures++;
+	else
+		T.stats[c->proto].tls_server_hs_failures++;
+	log_msg(2, "SIP", "TLS_HANDSHAKE_FAILED",
+		"Reason: %s, Connection ID: %u, local address : %s and remote address : %s", reason,
+		c->id, sip_addr_str(&c->local, l, sizeof(l)), sip_addr_str(&c->remote, r, sizeof(r)));
+	sip_tls_record_failure(c->id, c->outbound, &c->local, &c->remote, reason);
+	conn_close(c, -ECONNABORTED, reason);
 }
 
 static void handshake_step(struct sip_conn *c)
 {
 	char reason[512];
-	int rc = tls_session_handshake(c->tls);
+	int rc;
+	/* cn-san-validate server with no name to check (an IP-address target,
+	 * refused at commit, but a startup-config is only warned about): fail
+	 * closed rather than accept any certificate the CA signed */
+	if (c->outbound && !c->tls_name[0] && tls_policy_validates_server_name(c->policy)) {
+		handshake_failed(c, "cn-san-validate server: no server name to check the certificate "
+				    "against (the session target is an IP address; use session target dns:NAME)");
+		return;
+	}
+	rc = tls_session_handshake(c->tls);
 	if (rc == -EAGAIN)
 		return;
 	if (rc) {
 		snprintf(reason, sizeof(reason), "%s", tls_session_reason(c->tls)[0] ? tls_session_reason(c->tls) : strerror(-rc));
-		char l[80], r[80];
-		if (c->outbound)
-			T.stats.tls_client_hs_failures++;
-		else
-			T.stats.tls_server_hs_failures++;
-		log_msg(2, "SIP", "TLS_HANDSHAKE_FAILED",
-			"Reason: %s, Connection ID: %u, local address : %s and remote address : %s", reason,
-			c->id, sip_addr_str(&c->local, l, sizeof(l)), sip_addr_str(&c->remote, r, sizeof(r)));
-		sip_tls_record_failure(c->id, c->outbound, &c->local, &c->remote, reason);
-		conn_close(c, -ECONNABORTED, reason);
+		handshake_failed(c, reason);
 		return;
 	}
 	if (!c->outbound && tls_policy_requests_client_cert(c->policy)) {
@@ -302,7 +327,7 @@ static void conn_io_step(struct sip_conn *c, uint32_t events)
 		socklen_t el = sizeof(err);
 		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el);
 		if (err || (events & (EPOLLERR | EPOLLHUP))) {
-			T.stats.conn_failures++;
+			sip_conn_failed(c->proto, &c->remote, c->dial_peer, -(err ? err : ECONNREFUSED), NULL);
 			char a[80], why[160];
 			snprintf(why, sizeof(why), "connect to %s failed: %s", sip_addr_str(&c->remote, a, sizeof(a)),
 				 strerror(err ? err : ECONNREFUSED));
@@ -341,7 +366,7 @@ static void conn_io_step(struct sip_conn *c, uint32_t events)
 			if (r == -EAGAIN || r == -EINTR)
 				break;
 			if (r <= 0) {
-				T.stats.remote_closures++;
+				T.stats[c->proto].remote_closures++;
 				conn_close(c, r ? (int)r : -ECONNRESET, "closed by peer");
 				reap();
 				return;
@@ -358,7 +383,7 @@ static void conn_io_step(struct sip_conn *c, uint32_t events)
 		}
 	}
 	if (c->state == C_ESTABLISHED && conn_flush(c)) {
-		T.stats.send_failures++;
+		T.stats[c->proto].send_failures++;
 		conn_close(c, -EPIPE, "write failed");
 		reap();
 		return;
@@ -409,7 +434,7 @@ void sip_stream_accept_cb(void *arg, uint32_t events)
 				pol = T.tls_server;
 			if (!pol || tls_session_new(pol, true, fd, NULL, &c->tls)) {
 				char la[80], ra[80];
-				T.stats.tls_server_hs_failures++;
+				T.stats[SIP_PROTO_TLS].tls_server_hs_failures++;
 				const char *why = pol ? "cannot create a TLS session" : "no trustpoint configured for TLS (crypto signaling default trustpoint)";
 				log_msg(2, "SIP", "TLS_HANDSHAKE_FAILED",
 					"Reason: %s, Connection ID: %u, local address : %s and remote address : %s", why,
@@ -458,6 +483,8 @@ int sip_stream_send(const struct sip_dest *dst, const char *data, size_t len,
 	struct sip_conn *c = conn_reuse(dst);
 	if (!c) {
 		if (dst->proto == SIP_PROTO_TLS && !dst->tls) {
+			sip_conn_failed(dst->proto, &dst->addr, dst->dial_peer, -EINVAL,
+					"no TLS client policy (trustpoint) for this target");
 			if (fail)
 				fail(arg, -EINVAL, "no TLS client policy (trustpoint) for this target");
 			return -EINVAL;
@@ -469,7 +496,7 @@ int sip_stream_send(const struct sip_dest *dst, const char *data, size_t len,
 		if (connect(fd, (const struct sockaddr *)&dst->addr, al) < 0 && errno != EINPROGRESS) {
 			int e = errno;
 			close(fd);
-			T.stats.conn_failures++;
+			sip_conn_failed(dst->proto, &dst->addr, dst->dial_peer, -e, NULL);
 			return -e;
 		}
 		c = conn_new(fd, dst->proto, true);
@@ -478,6 +505,7 @@ int sip_stream_send(const struct sip_dest *dst, const char *data, size_t len,
 			return -ENOMEM;
 		}
 		c->remote = dst->addr;
+		c->dial_peer = dst->dial_peer;
 		c->state = C_CONNECTING;
 		snprintf(c->tls_name, sizeof(c->tls_name), "%s", dst->tls_name);
 		if (dst->proto == SIP_PROTO_TLS) {
@@ -513,7 +541,7 @@ int sip_stream_send(const struct sip_dest *dst, const char *data, size_t len,
 	note_queue(c);
 	if (c->state == C_ESTABLISHED) {
 		if (conn_flush(c)) {
-			T.stats.send_failures++;
+			T.stats[c->proto].send_failures++;
 			conn_close(c, -EPIPE, "write failed");
 			reap();
 			return -EPIPE;

@@ -39,6 +39,17 @@ static void dp_target(struct cfg_dial_peer *d, const char *text)
 	assert_int_equal(cfg_target_parse(text, &d->target, err, sizeof(err)), 0);
 }
 
+/* An outbound dial-peer: one without a session target is operationally down
+ * and never hunted (route_outbound skips it). */
+static struct cfg_dial_peer *dpo(struct cfg *c, uint32_t tag)
+{
+	struct cfg_dial_peer *d = dp(c, tag);
+
+	if (d->target.kind == CFG_TARGET_NONE)
+		dp_target(d, "ipv4:192.0.2.1");
+	return d;
+}
+
 static struct cfg_uri_class *uri(struct cfg *c, const char *tag)
 {
 	struct cfg_uri_class *u = cfg_uri_get(c, tag);
@@ -388,13 +399,13 @@ static void test_outbound_longest(void **state)
 	char why[ROUTE_WHY_LEN];
 
 	cfg_init(&c);
-	CFG_SET(dp(&c, 1)->dest_pattern, "555T");
-	CFG_SET(dp(&c, 2)->dest_pattern, "5551...");
-	CFG_SET(dp(&c, 3)->dest_pattern, "5551234");
-	CFG_SET(dp(&c, 4)->dest_pattern, "T");
-	CFG_SET(dp(&c, 5)->dest_pattern, "555....");
-	CFG_SET(dp(&c, 6)->dest_pattern, "556....");
-	dp(&c, 5)->preference = 9;   /* preference never beats a longer match */
+	CFG_SET(dpo(&c, 1)->dest_pattern, "555T");
+	CFG_SET(dpo(&c, 2)->dest_pattern, "5551...");
+	CFG_SET(dpo(&c, 3)->dest_pattern, "5551234");
+	CFG_SET(dpo(&c, 4)->dest_pattern, "T");
+	CFG_SET(dpo(&c, 5)->dest_pattern, "555....");
+	CFG_SET(dpo(&c, 6)->dest_pattern, "556....");
+	dpo(&c, 5)->preference = 9;   /* preference never beats a longer match */
 	t = build(&c);
 	assert_int_equal(route_outbound(t, "5551234", NULL, &cs), 0);
 	expect_order(&cs, want, 5);   /* 555.... (3 + 4 positions) before 555T */
@@ -419,11 +430,11 @@ static void test_outbound_preference(void **state)
 	static const uint32_t want[] = { 12, 13, 11 };
 
 	cfg_init(&c);
-	CFG_SET(dp(&c, 11)->dest_pattern, "+1T");
-	CFG_SET(dp(&c, 12)->dest_pattern, "+1T");
-	CFG_SET(dp(&c, 13)->dest_pattern, "+1T");
-	dp(&c, 11)->preference = 5;
-	dp(&c, 13)->preference = 1;   /* 12 unset = 0, best */
+	CFG_SET(dpo(&c, 11)->dest_pattern, "+1T");
+	CFG_SET(dpo(&c, 12)->dest_pattern, "+1T");
+	CFG_SET(dpo(&c, 13)->dest_pattern, "+1T");
+	dpo(&c, 11)->preference = 5;
+	dpo(&c, 13)->preference = 1;   /* 12 unset = 0, best */
 	t = build(&c);
 	assert_int_equal(route_outbound(t, "+15551234", NULL, &cs), 0);
 	expect_order(&cs, want, 3);
@@ -442,8 +453,8 @@ static void test_outbound_random(void **state)
 
 	cfg_init(&c);
 	for (uint32_t tag = 1; tag <= 3; tag++)
-		CFG_SET(dp(&c, tag)->dest_pattern, "9T");
-	CFG_SET(dp(&c, 4)->dest_pattern, "91T");   /* longer match: always first */
+		CFG_SET(dpo(&c, tag)->dest_pattern, "9T");
+	CFG_SET(dpo(&c, 4)->dest_pattern, "91T");   /* longer match: always first */
 	t = build(&c);
 
 	assert_int_equal(route_outbound(t, "915", NULL, &cs), 0);   /* no RNG: tag order */
@@ -481,10 +492,10 @@ static void test_outbound_busy_shut(void **state)
 	static const uint32_t all[] = { 1, 2 }, one[] = { 2 };
 
 	cfg_init(&c);
-	CFG_SET(dp(&c, 1)->dest_pattern, "2001");
-	CFG_SET(dp(&c, 2)->dest_pattern, "200.");
-	CFG_SET(dp(&c, 3)->dest_pattern, "2001");
-	dp(&c, 3)->shutdown = true;
+	CFG_SET(dpo(&c, 1)->dest_pattern, "2001");
+	CFG_SET(dpo(&c, 2)->dest_pattern, "200.");
+	CFG_SET(dpo(&c, 3)->dest_pattern, "2001");
+	dpo(&c, 3)->shutdown = true;
 	t = build(&c);
 	assert_int_equal(route_state_new(&st), 0);
 	o.state = st;
@@ -516,8 +527,8 @@ static void test_outbound_cap(void **state)
 
 	cfg_init(&c);
 	for (uint32_t tag = 1; tag <= 100; tag++)
-		CFG_SET(dp(&c, tag)->dest_pattern, "4T");
-	CFG_SET(dp(&c, 200)->dest_pattern, "42T");
+		CFG_SET(dpo(&c, tag)->dest_pattern, "4T");
+	CFG_SET(dpo(&c, 200)->dest_pattern, "42T");
 	t = build(&c);
 	assert_int_equal(route_outbound(t, "4242", NULL, &cs), 0);
 	assert_int_equal(cs.matched, 101);
@@ -552,7 +563,7 @@ static void test_trie_vs_scan(void **state)
 
 	cfg_init(&c);
 	for (size_t i = 0; i < np; i++) {
-		CFG_SET(dp(&c, (uint32_t)i + 1)->dest_pattern, pats[i]);
+		CFG_SET(dpo(&c, (uint32_t)i + 1)->dest_pattern, pats[i]);
 		assert_int_equal(dp_pattern_compile(pats[i], &cp[i]), 0);
 	}
 	t = build(&c);
@@ -793,11 +804,11 @@ static void test_refcount_snapshot(void **state)
 	struct route_candidates cs;
 
 	cfg_init(&c);
-	CFG_SET(dp(&c, 1)->dest_pattern, "7...");
+	CFG_SET(dpo(&c, 1)->dest_pattern, "7...");
 	t1 = build(&c);
 	held = route_table_ref(t1);          /* a call in progress */
 	cfg_dial_peer_del(&c, 1);
-	CFG_SET(dp(&c, 2)->dest_pattern, "7...");
+	CFG_SET(dpo(&c, 2)->dest_pattern, "7...");
 	t2 = build(&c);
 	cfg_free(&c);                        /* the table keeps its own copy */
 	route_table_unref(t1);               /* commit swapped it out */
