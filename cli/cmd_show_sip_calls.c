@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_util.h"
 #include "cli/vty.h"
 #include "sip/b2bua.h"
 #include "sip/transport.h"
@@ -114,7 +115,7 @@ static void print_leg(void *arg, const struct b2bua_call_info *ci)
 	if (mi->active || mi->local.ss_family) {
 		vty_out(vty, "   Media Stream 1\n");
 		vty_out(vty, "     State of the stream      : %s\n", mi->active ? "STREAM_ACTIVE" : "STREAM_IDLE");
-		vty_out(vty, "     Negotiated Codec         : %s\n", mi->codec[0] ? mi->codec : "n/a");
+		vty_out(vty, "     Negotiated Codec         : %s\n", cmdu_codec_ios(mi->codec));
 		vty_out(vty, "     Media Source IP Addr:Port: [%s]:%u\n", host_str(&mi->local, la, sizeof(la)),
 			(unsigned)sip_addr_port(&mi->local));
 		vty_out(vty, "     Media Dest IP Addr:Port  : [%s]:%u\n", host_str(&mi->remote, ra, sizeof(ra)),
@@ -195,8 +196,7 @@ static void print_active_leg(struct vty *vty, const struct b2bua_call_info *ci,
 		(unsigned long long)mi->rx_packets, (unsigned long long)mi->rx_bytes);
 	vty_out(vty, " IP %s:%u SRTP: %s rtt:0ms pl:0/0ms lost:%llu/0/0 delay:0/0/0ms %s TextRelay: off\n",
 		host_str(&l->remote, h, sizeof(h)), (unsigned)sip_addr_port(&l->remote), mi->srtp ? "on" : "off",
-		(unsigned long long)mi->lost,
-		mi->codec[0] ? mi->codec : "n/a");
+		(unsigned long long)mi->lost, cmdu_codec_ios(mi->codec));
 }
 
 static void print_active(void *arg, const struct b2bua_call_info *ci)
