@@ -138,6 +138,17 @@ def test_history_keeps_media_counters_and_codec(lab):
         s.close()
     active = lab.core.sh("show call active voice brief").stdout
     assert re.search(r" g711ulaw TextRelay: off", active) and "PCMU" not in active, active
+    # the long form: a GENERIC:/VOIP: block per leg
+    long = lab.core.sh("show call active voice").stdout
+    assert "Total call-legs: 2" in long and long.count("GENERIC:") == 2 and long.count("VOIP:") == 2, long
+    assert re.search(r"^PeerId=100$", long, re.M) and re.search(r"^CallOrigin=answer$", long, re.M), long
+    assert len(re.findall(r"^TransmitPackets=10$", long, re.M)) == 2, long
+    assert len(re.findall(r"^CoderTypeRate=g711ulaw$", long, re.M)) == 2, long
+    assert re.search(r"^CalledNumber=9123$", long, re.M), long
+    # compact: one line per leg
+    compact = lab.core.sh("show call active voice compact").stdout
+    rows = re.findall(r"^ +(\d+) (ANS|ORG) +T\d+ +g711ulaw +VOIP +P(\S+) +127\.0\.0\.1:\d+$", compact, re.M)
+    assert "Total call-legs: 2" in compact and [(r[1], r[2]) for r in rows] == [("ANS", "1000"), ("ORG", "9123")], compact
     # show voip rtp connections: every value starts under its column title
     rtp = lab.core.sh("show voip rtp connections").stdout.splitlines()
     head = [ln for ln in rtp if ln.startswith("No. ")]
