@@ -40,6 +40,7 @@ def test_history_records_completed_and_refused_calls(lab):
     lab.start_core([DialPeer(200, "9T", lab.uas_port)])
     out, legs = history(lab.core)
     assert legs == [] and "Calls in history: 0" in out, out
+    lab.core.sh("debug voip ccapi inout", check=True)
 
     # 1. a completed call: the caller hangs up with BYE
     uas = lab.uas()
@@ -95,6 +96,13 @@ def test_history_records_completed_and_refused_calls(lab):
     x = unrouted[0]
     assert (x["cause_hex"], x["cause"], x["text"]) == ("1", 1, "unassigned number"), out
     assert x["sip"] == "404 Not Found" and x["by"] == "Tollgate", out
+
+    # debug voip ccapi inout logged each disconnect with its cause
+    log = lab.core.sh("show logging").stdout
+    assert re.search(r"%CCAPI-7-DEBUG: call \d+: disconnected, cause 0x11 \(user busy \(17\)\), SIP 486, "
+                     r"released by callee", log), log[-3000:]
+    assert re.search(r"%CCAPI-7-DEBUG: call \d+: disconnected, cause 0x10 \(normal call clearing \(16\)\), "
+                     r"SIP BYE, released by caller", log), log[-3000:]
 
 
 def test_history_survives_active_calls_view(lab):
