@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from sipphelp import Ctx, DialPeer, Lab
+from sipphelp import Ctx, DialPeer, Lab, by_first_line
 
 
 @pytest.fixture
@@ -173,3 +173,28 @@ def test_history_keeps_media_counters_and_codec(lab):
     a = legs[0]
     assert a["dir"] == "Answer" and a["codec"] == "g711ulaw", out
     assert re.search(r"^ dur \d\d:\d\d:\d\d tx:10/1720 rx:10/1720 10 \(normal call clearing \(16\)\)$", out, re.M), out
+
+
+def test_history_callee_bye_and_media_inactivity(lab):
+    """A call the callee hangs up (BYE from the B leg), then a call without any
+    RTP that Tollgate releases after media-inactivity-timer: who released each."""
+    lab.start_core([DialPeer(200, "9T", lab.uas_port)])
+    lab.core.run_config(["voice service voip", " media-inactivity-timer 10"])
+    uas = lab.uas(name="uasbye", scenario="uas_bye.xml")
+    uac = lab.uac(name="uacwait", scenario="uac_wait_bye.xml")
+    assert uac.run() == 0 and uas.wait() == 0, str(Ctx(lab, uac, uas))
+
+    uas = lab.uas(name="uasidle", recv_timeout=25000, timeout=40)
+    uac = lab.uac(name="uacidle", scenario="uac_wait_bye.xml", recv_timeout=25000, timeout=40)
+    rc = uac.run(timeout=45)
+    ctx = Ctx(lab, uac, uas)
+    assert rc == 0 and uas.wait(timeout=10) == 0, str(ctx)
+    assert by_first_line(uas.received(), "BYE "), "Tollgate sent no BYE to the callee\n" + str(ctx)
+
+    out, legs = history(lab.core)
+    assert len(legs) == 4, out
+    bye, idle = legs[:2], legs[2:]
+    for x in bye:
+        assert (x["cause"], x["sip"], x["by"]) == (16, "BYE", "callee"), out
+    for x in idle:
+        assert x["by"] == "Tollgate" and "media inactivity" in x["why"], out
