@@ -1,8 +1,10 @@
 /* cmd_debug.c - EXEC debug commands (layer 7): `debug ccsip {messages | error
  * | transport | events | all}`, `debug voip dialpeer`, `debug ssl openssl
  * {states | msg | errors}` (also as `debug tls ...`), `debug ssl keylog FILE`,
- * their `no debug ...` and `undebug ...` forms, `undebug all`, `no debug all`
- * and `show debugging`.
+ * `debug ccsip info`, `debug voip ccapi inout`, `debug crypto pki
+ * {transactions | validations}` (mapped to the nearest of those), their
+ * `no debug ...` and `undebug ...` forms, `undebug all`, `no debug all` and
+ * `show debugging`.
  *
  * The flags live in sip/sipdebug.h (`sipdbg`); the layers that produce debug
  * lines test them.  For TLS, a hook is registered with tls_set_debug() while
@@ -53,6 +55,10 @@ enum dbg_what {
 	D_CCSIP_MESSAGES, D_CCSIP_ERROR, D_CCSIP_TRANSPORT, D_CCSIP_EVENTS, D_CCSIP_ALL,
 	D_DIALPEER, D_TLS_STATES, D_TLS_MSG, D_TLS_ERRORS,
 };
+
+/* IOS debugs mapped to one of the above (see below) and which are on. */
+enum alias_what { A_CCSIP_INFO, A_CCAPI_INOUT, A_PKI_TRANS, A_PKI_VALID, A_COUNT };
+static bool g_alias[A_COUNT];
 
 /* What IOS prints when a debug is turned on or off. */
 static const char *const dbg_text[] = {
@@ -114,6 +120,7 @@ static enum dbg_what tls_what(const struct cli_args *a)
 static void all_off(void)
 {
 	sipdbg_all_off();
+	memset(g_alias, 0, sizeof(g_alias));
 	memset(&mediadbg, 0, sizeof(mediadbg));
 	tls_hook_update();
 	if (g_keylog[0]) {
@@ -214,6 +221,89 @@ CLI_CMD(undebug_keylog, MODE_EXEC, 0, "undebug ssl keylog", H_UNDEBUG H_KEYLOG)
 CLI_CMD(no_debug_keylog, MODE_EXEC, 0, "no debug ssl keylog", H_NO H_DEBUG H_KEYLOG)
 { return keylog_off(vty); }
 
+/* ------------------------------------------------------------------ */
+/* IOS debugs mapped to the nearest category Tollgate has               */
+
+/* `debug ccsip info` and `debug voip ccapi inout` turn on the dial-peer and
+ * call-control lines (sipdbg.dialpeer: dial-peer matches, answers, and each
+ * call's disconnect cause); `debug crypto pki transactions` the TLS handshake
+ * messages, where certificates are exchanged (sipdbg.tls_msg); `debug crypto
+ * pki validations` the certificate verification failures (sipdbg.tls_errors).
+ * `show debugging` lists a mapped debug under its IOS name while the category
+ * it maps to is on. */
+static const struct {
+	enum dbg_what to;
+	const char *text;      /* what IOS prints when it is turned on or off */
+	const char *shown;     /* its show debugging line */
+} alias_map[A_COUNT] = {
+	[A_CCSIP_INFO] = { D_DIALPEER, "SIP Call info tracing",
+			   "CCSIP SPI: SIP Call info tracing is enabled (dial-peer and call-control lines)" },
+	[A_CCAPI_INOUT] = { D_DIALPEER, "voip ccAPI function enter/exit debugging",
+			    "voip ccAPI function enter/exit debugging is on (dial-peer and call-control lines)" },
+	[A_PKI_TRANS] = { D_TLS_MSG, "Crypto PKI Trans debugging",
+			  "Crypto PKI Trans debugging is on (TLS handshake messages)" },
+	[A_PKI_VALID] = { D_TLS_ERRORS, "Crypto PKI Validation Path debugging",
+			  "Crypto PKI Validation Path debugging is on (certificate verification failures)" },
+};
+static bool dbg_is_on(enum dbg_what w)
+{
+	switch (w) {
+	case D_DIALPEER: return sipdbg.dialpeer;
+	case D_TLS_MSG: return sipdbg.tls_msg;
+	case D_TLS_ERRORS: return sipdbg.tls_errors;
+	default: return false;
+	}
+}
+
+static int alias_apply(struct vty *vty, enum alias_what w, bool on)
+{
+	g_alias[w] = on;
+	bool keep = false; /* another mapped debug still wants the category */
+	for (int i = 0; i < A_COUNT; i++)
+		keep |= i != (int)w && g_alias[i] && alias_map[i].to == alias_map[w].to;
+	if (on || !keep)
+		dbg_set(alias_map[w].to, on);
+	vty_out(vty, "%s is %s\n", alias_map[w].text, on ? "on" : "off");
+	return CLI_OK;
+}
+
+static enum alias_what pki_what(const struct cli_args *a)
+{
+	return cli_has(a, "transactions") ? A_PKI_TRANS : A_PKI_VALID;
+}
+
+#define H_CCSIP_INFO "Call Control SIP\n" \
+		     "SIP info tracing (dial-peer and call-control lines)\n"
+#define H_CCAPI      "VOIP debugging\n"                   \
+		     "Call control API\n"                  \
+		     "Call setup, dial-peer and disconnect cause lines\n"
+#define H_PKI        "Cryptographic subsystem\n"          \
+		     "Public Key Infrastructure\n"         \
+		     "Certificate exchanges (TLS handshake messages)\n" \
+		     "Certificate path validation (verification failures)\n"
+#define SYN_PKI      "crypto pki {transactions|validations}"
+
+CLI_CMD(debug_ccsip_info, MODE_EXEC, 0, "debug ccsip info", H_DEBUG H_CCSIP_INFO)
+{ return alias_apply(vty, A_CCSIP_INFO, true); }
+CLI_CMD(undebug_ccsip_info, MODE_EXEC, 0, "undebug ccsip info", H_UNDEBUG H_CCSIP_INFO)
+{ return alias_apply(vty, A_CCSIP_INFO, false); }
+CLI_CMD(no_debug_ccsip_info, MODE_EXEC, 0, "no debug ccsip info", H_NO H_DEBUG H_CCSIP_INFO)
+{ return alias_apply(vty, A_CCSIP_INFO, false); }
+
+CLI_CMD(debug_ccapi, MODE_EXEC, 0, "debug voip ccapi inout", H_DEBUG H_CCAPI)
+{ return alias_apply(vty, A_CCAPI_INOUT, true); }
+CLI_CMD(undebug_ccapi, MODE_EXEC, 0, "undebug voip ccapi inout", H_UNDEBUG H_CCAPI)
+{ return alias_apply(vty, A_CCAPI_INOUT, false); }
+CLI_CMD(no_debug_ccapi, MODE_EXEC, 0, "no debug voip ccapi inout", H_NO H_DEBUG H_CCAPI)
+{ return alias_apply(vty, A_CCAPI_INOUT, false); }
+
+CLI_CMD(debug_pki, MODE_EXEC, 0, "debug " SYN_PKI, H_DEBUG H_PKI)
+{ return alias_apply(vty, pki_what(a), true); }
+CLI_CMD(undebug_pki, MODE_EXEC, 0, "undebug " SYN_PKI, H_UNDEBUG H_PKI)
+{ return alias_apply(vty, pki_what(a), false); }
+CLI_CMD(no_debug_pki, MODE_EXEC, 0, "no debug " SYN_PKI, H_NO H_DEBUG H_PKI)
+{ return alias_apply(vty, pki_what(a), false); }
+
 /* undebug all / no debug all */
 CLI_CMD(undebug_all, MODE_EXEC, 0, "undebug all", H_UNDEBUG "Disable all debugging\n")
 {
@@ -237,6 +327,9 @@ CLI_CMD(show_debugging, MODE_EXEC, CLI_F_PIPE,
 	"Show running system information\n"
 	"State of each debugging option\n")
 {
+	for (int i = 0; i < A_COUNT; i++)
+		if (g_alias[i] && dbg_is_on(alias_map[i].to))
+			vty_out(vty, "%s\n", alias_map[i].shown);
 	bool ccsip = sipdbg.messages || sipdbg.error || sipdbg.transport || sipdbg.events;
 	bool ssl = sipdbg.tls_states || sipdbg.tls_msg || sipdbg.tls_errors || g_keylog[0];
 	if (ccsip) {

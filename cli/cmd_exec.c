@@ -1,6 +1,6 @@
 /* cmd_exec.c - EXEC commands of the session and the configuration files:
- * configure, exit/end, terminal, show version/logging/users/running-config/
- * startup-config, write memory, copy. */
+ * configure, exit/end, terminal, show version/logging/users/running-config
+ * [brief | WORDS]/startup-config, write memory, copy. */
 #include <ares.h>
 #include <errno.h>
 #include <gnutls/gnutls.h>
@@ -9,6 +9,7 @@
 #include <srtp2/srtp.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <yaml.h>
@@ -205,16 +206,41 @@ CLI_CMD(show_users, MODE_EXEC, CLI_F_PIPE,
 	return CLI_OK;
 }
 
-/* Print only the blocks whose top-level line starts with `section`. */
+/* Whether a top-level configuration line begins with the words of `section`:
+ * each typed word equal to the line's word, or (a keyword, not a number) an
+ * abbreviation of it, as `show running-config dial voice 100` means
+ * `dial-peer voice 100`. */
+static bool section_starts(const char *line, size_t n, const char *section)
+{
+	const char *p = line, *end = line + n, *s = section;
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			return true;
+		while (p < end && *p == ' ')
+			p++;
+		size_t sw = strcspn(s, " \t"), lw = 0;
+		while (p + lw < end && p[lw] != ' ' && p[lw] != '\n')
+			lw++;
+		if (!lw || sw > lw || strncasecmp(s, p, sw))
+			return false;
+		if (sw < lw && strspn(s, "0123456789") >= sw)
+			return false; /* numbers (tags) match whole */
+		s += sw;
+		p += lw;
+	}
+}
+
+/* Print only the blocks whose top-level line begins with `section`. */
 static void filter_section(const char *text, const char *section, struct buf *out)
 {
-	size_t sl = strlen(section);
 	bool in = false;
 	for (const char *p = text; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
 		if (*p != ' ' && *p != '!')
-			in = !strncmp(p, section, sl) && (p[sl] == ' ' || p[sl] == '\n' || !p[sl]);
+			in = section_starts(p, n, section);
 		else if (*p == '!')
 			in = false;
 		if (in)
@@ -223,24 +249,73 @@ static void filter_section(const char *text, const char *section, struct buf *ou
 	}
 }
 
+static void show_full(struct vty *vty, const struct buf *b)
+{
+	vty_out(vty, "Building configuration...\n\nCurrent configuration : %zu bytes\n%s", b->len, buf_str(b));
+}
+
 CLI_CMD(show_running, MODE_EXEC, CLI_F_PIPE,
-	"show running-config [LINE$section]",
+	"show running-config",
 	SHOW_HELP
-	"Current operating configuration\n"
-	"Show only the blocks that begin with these words (dial-peer, voice class codec 1 ...)\n")
+	"Current operating configuration\n")
 {
 	struct buf b = BUF_INIT;
 	cfg_render_text(vty->cfg, &b);
-	const char *sec = cli_get(a, "section");
-	if (sec) {
-		struct buf f = BUF_INIT;
-		filter_section(buf_str(&b), sec, &f);
+	show_full(vty, &b);
+	buf_free(&b);
+	return CLI_OK;
+}
+
+/* The first word of a block is one of the keywords the configuration's
+ * top-level lines begin with, so that other words get IOS's caret error. */
+static const char *const top_words[] = { "crypto", "dial-peer", "hostname", "ip", "logging",
+					 "sip-ua", "voice" };
+
+CLI_CMD(show_running_section, MODE_EXEC, CLI_F_PIPE,
+	"show running-config {crypto|dial-peer|hostname|ip|logging|sip-ua|voice} [LINE$rest]",
+	SHOW_HELP
+	"Current operating configuration\n"
+	"Crypto PKI trustpoints\n"
+	"Dial-peers (dial-peer voice 100 ...)\n"
+	"The hostname line\n"
+	"IP lines (ip name-server)\n"
+	"Logging lines\n"
+	"The sip-ua block\n"
+	"Voice service and voice classes (voice class codec 1 ...)\n"
+	"More words the blocks begin with (abbreviations allowed; tags in full)\n")
+{
+	const char *kw = NULL;
+	for (size_t i = 0; i < sizeof(top_words) / sizeof(top_words[0]) && !kw; i++)
+		if (cli_has(a, top_words[i]))
+			kw = top_words[i];
+	if (!kw)
+		return vty_err(vty, "%% Incomplete command.");
+	const char *rest = cli_get(a, "rest");
+	char sec[512];
+	snprintf(sec, sizeof(sec), "%s%s%s", kw, rest ? " " : "", rest ? rest : "");
+	struct buf b = BUF_INIT, f = BUF_INIT;
+	cfg_render_text(vty->cfg, &b);
+	filter_section(buf_str(&b), sec, &f);
+	if (f.len)
 		vty_out(vty, "%s", buf_str(&f));
-		buf_free(&f);
-	} else {
-		vty_out(vty, "Building configuration...\n\nCurrent configuration : %zu bytes\n%s", b.len,
-			buf_str(&b));
-	}
+	else
+		vty_out(vty, "%% No configuration block begins with \"%s\"\n", sec);
+	buf_free(&f);
+	buf_free(&b);
+	return CLI_OK;
+}
+
+/* IOS's brief form hides certificate bodies; Tollgate's running configuration
+ * holds none (certificates stay in their files), so it is the whole text. */
+CLI_CMD(show_running_brief, MODE_EXEC, CLI_F_PIPE,
+	"show running-config brief",
+	SHOW_HELP
+	"Current operating configuration\n"
+	"Without certificate data (Tollgate keeps none in the configuration)\n")
+{
+	struct buf b = BUF_INIT;
+	cfg_render_text(vty->cfg, &b);
+	show_full(vty, &b);
 	buf_free(&b);
 	return CLI_OK;
 }

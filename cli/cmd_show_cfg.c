@@ -1,6 +1,7 @@
 /* cmd_show_cfg.c - EXEC show commands that read the configuration model
- * (layer 7): `show dial-peer voice summary`, `show dial-peer voice TAG`,
- * `show voice class ... [TAG]` and `show ip address trusted list`.
+ * (layer 7): `show dial-peer voice [summary | TAG]`, `show voice class ...
+ * [TAG]` (sip-options-keepalive with its dial-peers' keepalive state),
+ * `show ip address trusted list` and `show sip-ua timers`.
  * Output formats are recorded in CLI golden transcripts: keep them stable. */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "cli/vty.h"
 #include "core/config.h"
 #include "sip/keepalive.h"
+#include "sip/txn.h"
 
 #define H_SHOW "Show running system information\n"
 #define H_DP "Dial Plan Mapping Table for, e.g. VoIP Peers\n" \
@@ -94,16 +96,9 @@ static const char *transport_or_default(enum cfg_transport t)
 	return t ? cfg_transport_str(t) : "system";
 }
 
-CLI_CMD(show_dp_tag, MODE_EXEC, CLI_F_PIPE,
-	"show dial-peer voice <1-2147483647>$tag",
-	H_SHOW H_DP
-	"Voice dial-peer tag\n")
+static void show_dp_one(struct vty *vty, const struct cfg_dial_peer *d)
 {
-	long tag = cli_num(a, "tag", 0);
-	const struct cfg_dial_peer *d = cfg_dial_peer_find(vty->cfg, (uint32_t)tag);
 	char tgt[CFG_TARGET_LEN + 32];
-	if (!d)
-		return vty_err(vty, "%% Dial-peer %ld does not exist", tag);
 	static const char *const where[CFG_URI_WHERE_COUNT] = { "via", "request", "to", "from" };
 	const char *srtp = d->srtp == CFG_SRTP_ON ? "on"
 			 : d->srtp == CFG_SRTP_FALLBACK ? "fallback"
@@ -148,6 +143,32 @@ CLI_CMD(show_dp_tag, MODE_EXEC, CLI_F_PIPE,
 	vty_out(vty, "        srtp = %s,\n", srtp);
 	vty_out(vty, "        preference = %d, huntstop = %s\n",
 		d->preference >= 0 ? d->preference : 0, d->huntstop ? "enabled" : "disabled");
+}
+
+CLI_CMD(show_dp_tag, MODE_EXEC, CLI_F_PIPE,
+	"show dial-peer voice <1-2147483647>$tag",
+	H_SHOW H_DP
+	"Voice dial-peer tag\n")
+{
+	long tag = cli_num(a, "tag", 0);
+	const struct cfg_dial_peer *d = cfg_dial_peer_find(vty->cfg, (uint32_t)tag);
+	if (!d)
+		return vty_err(vty, "%% Dial-peer %ld does not exist", tag);
+	show_dp_one(vty, d);
+	return CLI_OK;
+}
+
+/* show dial-peer voice: the long listing of every dial-peer, in tag order */
+CLI_CMD(show_dp_all, MODE_EXEC, CLI_F_PIPE,
+	"show dial-peer voice",
+	H_SHOW H_DP)
+{
+	const struct cfg *c = vty->cfg;
+	for (size_t i = 0; i < c->dial_peers.n; i++) {
+		if (i)
+			vty_out(vty, "\n");
+		show_dp_one(vty, &c->dial_peers.v[i]);
+	}
 	return CLI_OK;
 }
 
@@ -242,6 +263,32 @@ static void show_codec(struct vty *vty, const struct cfg_codec_class *k)
 				cfg_codec_names[k->e.v[i].codec]);
 }
 
+static void show_keepalive(struct vty *vty, const struct cfg_keepalive *k)
+{
+	vty_out(vty, "Voice class sip-options-keepalive: %s\n", k->tag);
+	vty_out(vty, "  Description:    %s\n", or_none(k->description));
+	vty_out(vty, "  Up-interval:    %u seconds%s\n", k->up_interval ? (unsigned)k->up_interval : 60u,
+		k->up_interval ? "" : " (default)");
+	vty_out(vty, "  Down-interval:  %u seconds%s\n", k->down_interval ? (unsigned)k->down_interval : 30u,
+		k->down_interval ? "" : " (default)");
+	vty_out(vty, "  Retry:          %u%s\n", k->retry ? (unsigned)k->retry : 5u, k->retry ? "" : " (default)");
+	vty_out(vty, "  Transport:      %s\n", transport_or_default(k->transport));
+	const struct cfg *c = vty->cfg;
+	size_t users = 0;
+	for (size_t i = 0; i < c->dial_peers.n; i++) {
+		const struct cfg_dial_peer *d = &c->dial_peers.v[i];
+		if (!d->keepalive || strcmp(d->keepalive_profile, k->tag))
+			continue;
+		struct keepalive_info ka;
+		if (!users++)
+			vty_out(vty, "  Dial-peer  State\n");
+		vty_out(vty, "  %-9u  %s\n", (unsigned)d->tag,
+			keepalive_get(d->tag, &ka) == 0 ? keepalive_state_str(ka.state) : "idle (not probed)");
+	}
+	if (!users)
+		vty_out(vty, "  Dial-peers:     none\n");
+}
+
 /* Show one class (tag given: error if absent) or all of one kind. */
 #define SHOW_CLASS(vec, findfn, showfn, kindname)                                   \
 	do {                                                                        \
@@ -261,7 +308,7 @@ static void show_codec(struct vty *vty, const struct cfg_codec_class *k)
 	} while (0)
 
 CLI_CMD(show_voice_class, MODE_EXEC, CLI_F_PIPE,
-	"show voice class {tls-cipher|tls-profile|srtp-crypto|uri|tenant|codec} [WORD$tag]",
+	"show voice class {tls-cipher|tls-profile|srtp-crypto|uri|tenant|codec|sip-options-keepalive} [WORD$tag]",
 	H_SHOW
 	"Voice configuration\n"
 	"Voice class configuration\n"
@@ -271,6 +318,7 @@ CLI_CMD(show_voice_class, MODE_EXEC, CLI_F_PIPE,
 	"SIP URI classes\n"
 	"Tenant classes\n"
 	"Codec preference lists\n"
+	"SIP OPTIONS keepalive profiles\n"
 	"Voice class tag\n")
 {
 	const struct cfg *c = vty->cfg;
@@ -287,6 +335,8 @@ CLI_CMD(show_voice_class, MODE_EXEC, CLI_F_PIPE,
 		SHOW_CLASS(tenants, cfg_tenant_find, show_tenant, "tenant");
 	else if (cli_has(a, "codec"))
 		SHOW_CLASS(codecs, cfg_codec_find, show_codec, "codec");
+	else if (cli_has(a, "sip-options-keepalive"))
+		SHOW_CLASS(keepalives, cfg_keepalive_find, show_keepalive, "sip-options-keepalive");
 	else
 		return vty_err(vty, "%% Incomplete command.");
 	return CLI_OK;
@@ -325,5 +375,27 @@ CLI_CMD(show_ip_trusted, MODE_EXEC, CLI_F_PIPE,
 			d->target.kind == CFG_TARGET_IPV6 ? "ipv6" : "ipv4", d->target.host,
 			(unsigned)d->tag);
 	}
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* show sip-ua timers                                                   */
+
+CLI_CMD(show_sipua_timers, MODE_EXEC, CLI_F_PIPE,
+	"show sip-ua timers",
+	H_SHOW
+	"SIP User Agent\n"
+	"SIP UA timer values (configured and default)\n")
+{
+	const struct cfg_sip_ua *u = &vty->cfg->sipua;
+	vty_out(vty, "SIP UA Timer Values (millisecs unless noted)\n");
+	vty_out(vty, "T1 %u, T2 %u, T4 %u (RFC 3261 defaults, not configurable)\n", SIP_T1_MS, SIP_T2_MS,
+		SIP_T4_MS);
+	vty_out(vty, "transaction timeout (64*T1) %u, INVITE retransmissions on UDP: 6\n", 64 * SIP_T1_MS);
+	vty_out(vty, "tls aging %u minutes (%s; timers connection aging tls, default 5)\n",
+		u->aging_tls_min ? (unsigned)u->aging_tls_min : 5u, u->aging_tls_min ? "configured" : "default");
+	vty_out(vty, "connection establishment %u seconds (TLS) (%s; timers connection establish tls, default 20)\n",
+		u->establish_tls_sec ? (unsigned)u->establish_tls_sec : 20u,
+		u->establish_tls_sec ? "configured" : "default");
 	return CLI_OK;
 }

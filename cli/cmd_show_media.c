@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_util.h"
 #include "cli/vty.h"
 #include "media/relay.h"
 #include "media/session.h"
@@ -57,14 +58,29 @@ static bool leg_has_media(const struct b2bua_leg_info *l)
 struct rtp_ctx {
 	struct vty *vty;
 	unsigned n;
+	int ipw;       /* width of the LocalIP column (the longest local address) */
+	bool print;    /* second pass: print the rows */
 };
+
+/* One format for the header and the rows, so that values sit under their titles. */
+#define RTP_ROW "%-4s %-10s %-10s %-8s %-8s %-*s %s\n"
 
 static void rtp_row(struct rtp_ctx *rc, unsigned id, unsigned dst, const struct media_leg_info *mi)
 {
-	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
+	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN], no[12], cid[12], did[12], lp[8], rp[8];
+	ip_str(&mi->local, la, sizeof(la));
+	if (!rc->print) {
+		int w = (int)strlen(la);
+		rc->ipw = w > rc->ipw ? w : rc->ipw;
+		return;
+	}
 	rc->n++;
-	vty_out(rc->vty, "%-5u %-10u %-10u %-8u %-10u %-42s %s\n", rc->n, id, dst, port_num(&mi->local),
-		port_num(&mi->remote), ip_str(&mi->local, la, sizeof(la)), ip_str(&mi->remote, ra, sizeof(ra)));
+	snprintf(no, sizeof(no), "%u", rc->n);
+	snprintf(cid, sizeof(cid), "%u", id);
+	snprintf(did, sizeof(did), "%u", dst);
+	snprintf(lp, sizeof(lp), "%u", port_num(&mi->local));
+	snprintf(rp, sizeof(rp), "%u", port_num(&mi->remote));
+	vty_out(rc->vty, RTP_ROW, no, cid, did, lp, rp, rc->ipw, la, ip_str(&mi->remote, ra, sizeof(ra)));
 }
 
 static void rtp_rows(void *arg, const struct b2bua_call_info *ci)
@@ -85,14 +101,16 @@ CLI_CMD(show_voip_rtp_connections, MODE_EXEC, CLI_F_PIPE,
 	"RTP connections of active calls\n")
 {
 	struct media_stats ms;
-	struct rtp_ctx rc = { vty, 0 };
+	struct rtp_ctx rc = { vty, 0, 15, false };
 
 	media_stats_get(&ms);
 	vty_out(vty, "VoIP RTP Port Usage Information:\n");
 	vty_out(vty, "Max Ports Available: %u, Ports Reserved: 0, Ports in Use: %u\n\n", ms.ports_total,
 		ms.ports_total - ms.ports_free);
 	vty_out(vty, "VoIP RTP active connections :\n");
-	vty_out(vty, "No. CallId     dstCallId  LocalRTP RmtRTP     LocalIP                                    RemoteIP\n");
+	b2bua_foreach_call(rtp_rows, &rc);
+	vty_out(vty, RTP_ROW, "No.", "CallId", "dstCallId", "LocalRTP", "RmtRTP", rc.ipw, "LocalIP", "RemoteIP");
+	rc.print = true;
 	b2bua_foreach_call(rtp_rows, &rc);
 	vty_out(vty, "Found %u active RTP connections\n", rc.n);
 	return CLI_OK;
@@ -123,7 +141,7 @@ static void stat_leg(struct stat_ctx *sc, const struct b2bua_call_info *ci, cons
 	else
 		vty_out(sc->vty, "  %-18s: off\n", "SRTP");
 	vty_out(sc->vty, "  %-18s: %s:%u\n", "Remote", ip_str(&mi->remote, ra, sizeof(ra)), port_num(&mi->remote));
-	vty_out(sc->vty, "  %-18s: %s\n", "Codec", mi->codec[0] ? mi->codec : "n/a");
+	vty_out(sc->vty, "  %-18s: %s\n", "Codec", cmdu_codec_ios(mi->codec));
 	vty_out(sc->vty, "  %-18s: %llu/%llu\n", "Packets rx/tx", (unsigned long long)mi->rx_packets,
 		(unsigned long long)mi->tx_packets);
 	vty_out(sc->vty, "  %-18s: %llu/%llu\n", "Bytes rx/tx", (unsigned long long)mi->rx_bytes,

@@ -1,5 +1,5 @@
-/* cmd_show_pki.c - EXEC commands `show crypto pki trustpoints [NAME]` and
- * `show crypto pki certificates [NAME]` (layer 7).
+/* cmd_show_pki.c - EXEC commands `show crypto pki trustpoints [NAME | status]`
+ * and `show crypto pki certificates [verbose] [NAME]` (layer 7).
  *
  * Each trustpoint of the session's configuration is loaded and checked on
  * demand with pki_trustpoint_load(), so the output reflects the files as
@@ -206,13 +206,71 @@ CLI_CMD(show_pki_trustpoints, MODE_EXEC, CLI_F_PIPE,
 	return CLI_OK;
 }
 
+/* show crypto pki trustpoints status: IOS's summary of each trustpoint's
+ * state (issuing CA, identity certificate, keys), one block per trustpoint. */
+static void show_tp_status(struct vty *vty, const struct cfg_trustpoint *tp)
+{
+	struct pki_tp_info *in = NULL;
+	char err[PKI_ERR_LEN], val[160];
+	int rc = pki_trustpoint_load(tp, &in, err, sizeof(err));
+
+	vty_out(vty, "Trustpoint %s:\n", tp->name);
+	if (rc != 0) {
+		vty_out(vty, "  State:\n");
+		pki_dots(vty, "Loaded", "No (%s)", err);
+		return;
+	}
+	for (size_t i = 0; i < in->n_ca; i++) {
+		vty_out(vty, "  Issuing CA certificate configured:\n");
+		vty_out(vty, "    Subject Name:\n");
+		pki_dn_lines(vty, "     ", in->ca[i].subject);
+		vty_out(vty, "    Fingerprint SHA256: %s\n", in->ca[i].sha256);
+	}
+	if (in->has_cert) {
+		vty_out(vty, "  %s certificate configured:\n",
+			in->cert.self_signed ? "Router Self-Signed" : "Router General Purpose");
+		vty_out(vty, "    Subject Name:\n");
+		pki_dn_lines(vty, "     ", in->cert.subject);
+		vty_out(vty, "    Fingerprint SHA256: %s\n", in->cert.sha256);
+	}
+	vty_out(vty, "  State:\n");
+	if (in->has_key)
+		snprintf(val, sizeof(val), "Yes (%s %u bits, from the key file)", in->key_type, in->key_bits);
+	pki_dots(vty, "Keys generated", "%s", in->has_key ? val : "No");
+	pki_dots(vty, "Issuing CA authenticated", "%s",
+		 !in->n_ca ? "No" : in->has_cert && !in->chain_ok ? "Yes (chain not verified)" : "Yes");
+	if (in->has_cert && in->cert.days_left >= 0)
+		snprintf(val, sizeof(val), "Yes (certificate installed, %ld day%s left)", in->cert.days_left,
+			 in->cert.days_left == 1 ? "" : "s");
+	else if (in->has_cert)
+		snprintf(val, sizeof(val), "Yes (certificate installed, expired)");
+	pki_dots(vty, "Certificate request(s)", "%s", in->has_cert ? val : "None");
+	pki_tp_info_free(in);
+}
+
+CLI_CMD(show_pki_trustpoints_status, MODE_EXEC, CLI_F_PIPE,
+	"show crypto pki trustpoints status",
+	H_SHOW_PKI
+	"Show trustpoints\n"
+	"Show trustpoint status\n")
+{
+	const struct cfg *c = vty->cfg;
+	for (size_t i = 0; i < c->trustpoints.n; i++) {
+		if (i)
+			vty_out(vty, "\n");
+		show_tp_status(vty, &c->trustpoints.v[i]);
+	}
+	return CLI_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* show crypto pki certificates                                         */
 
 struct pki_block {                 /* one certificate to print (borrowed pointers) */
 	const struct pki_cert_info *ci;
 	bool identity;
-	char tps[256];                 /* "TP1 TP2" */
+	char tps[256];                 /* "TP1 TP2", each trustpoint once */
+	const char *storage;           /* the file it was read from (configuration, borrowed) */
 };
 
 struct pki_blocks {                /* ownership: blocks array owned; ci point into infos */
@@ -220,8 +278,18 @@ struct pki_blocks {                /* ownership: blocks array owned; ci point in
 	size_t n, cap;
 };
 
+/* Whether the space-separated list has the name. */
+static bool tps_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 static int pki_block_add(struct pki_blocks *b, const struct pki_cert_info *ci, bool identity,
-			 const char *tp)
+			 const char *tp, const char *storage)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct pki_block *k = &b->v[i];
@@ -229,6 +297,8 @@ static int pki_block_add(struct pki_blocks *b, const struct pki_cert_info *ci, b
 
 		if (k->identity != identity || strcmp(k->ci->sha256, ci->sha256) != 0)
 			continue;
+		if (tps_has(k->tps, tp)) /* in both the certificate and the CA file of one trustpoint */
+			return 0;
 		len = strlen(k->tps);
 		snprintf(k->tps + len, sizeof(k->tps) - len, " %s", tp);
 		return 0;
@@ -237,12 +307,22 @@ static int pki_block_add(struct pki_blocks *b, const struct pki_cert_info *ci, b
 		return -1;
 	b->v[b->n].ci = ci;
 	b->v[b->n].identity = identity;
+	b->v[b->n].storage = storage;
 	snprintf(b->v[b->n].tps, sizeof(b->v[b->n].tps), "%s", tp);
 	b->n++;
 	return 0;
 }
 
-static void pki_block_print(struct vty *vty, const struct pki_block *k)
+static const char *key_algorithm(const char *key_type)
+{
+	if (!strcmp(key_type, "RSA"))
+		return "rsaEncryption";
+	if (!strcmp(key_type, "EC"))
+		return "id-ecPublicKey";
+	return key_type;
+}
+
+static void pki_block_print(struct vty *vty, const struct pki_block *k, bool verbose)
 {
 	const struct pki_cert_info *ci = k->ci;
 	char tb[48];
@@ -269,35 +349,80 @@ static void pki_block_print(struct vty *vty, const struct pki_block *k)
 	vty_out(vty, "  Validity Date:\n");
 	vty_out(vty, "    start date: %s\n", pki_time_str(ci->not_before, tb, sizeof(tb)));
 	vty_out(vty, "    end   date: %s\n", pki_time_str(ci->not_after, tb, sizeof(tb)));
+	if (verbose) {
+		vty_out(vty, "  Subject Key Info:\n");
+		vty_out(vty, "    Public Key Algorithm: %s\n", key_algorithm(ci->key_type));
+		if (ci->curve[0])
+			vty_out(vty, "    %s Public Key: (%u bit, %s)\n", ci->key_type, ci->key_bits, ci->curve);
+		else
+			vty_out(vty, "    %s Public Key: (%u bit)\n", ci->key_type, ci->key_bits);
+		vty_out(vty, "  Signature Algorithm: %s\n", ci->sig_alg);
+		vty_out(vty, "  Fingerprint SHA256: %s\n", ci->sha256);
+		vty_out(vty, "  Basic Constraints: %s\n", ci->is_ca ? "CA" : "not a CA");
+		if (ci->expired || ci->not_yet_valid)
+			vty_out(vty, "  Validity: %s\n", ci->expired ? "expired" : "not yet valid");
+	}
 	vty_out(vty, "  Associated Trustpoints: %s\n", k->tps);
+	if (verbose && k->storage && k->storage[0])
+		vty_out(vty, "  Storage: %s\n", k->storage);
+}
+
+/* verbose: what else each trustpoint loaded (the key, the CRL), after its certificates */
+static void pki_tp_verbose(struct vty *vty, const struct cfg_trustpoint *tp, const struct pki_tp_info *in)
+{
+	char tb[48];
+	vty_out(vty, "\nTrustpoint %s files\n", tp->name);
+	vty_out(vty, "  Certificate file: %s\n", tp->cert_file[0] ? tp->cert_file : "none");
+	if (in->has_key)
+		vty_out(vty, "  Key file: %s (%s %u bits%s)\n", tp->key_file, in->key_type, in->key_bits,
+			in->has_cert ? ", matches the certificate" : "");
+	else
+		vty_out(vty, "  Key file: %s\n", tp->key_file[0] ? tp->key_file : "none");
+	vty_out(vty, "  CA certificate file: %s", tp->ca_file[0] ? tp->ca_file : "none");
+	if (tp->ca_file[0])
+		vty_out(vty, " (%zu certificate%s)", in->n_ca, in->n_ca == 1 ? "" : "s");
+	vty_out(vty, "\n");
+	if (in->has_cert)
+		vty_out(vty, "  Chain validated: %s%s\n", in->chain_ok ? "Yes, to " : "No",
+			in->chain_ok ? in->chain_anchor : "");
+	if (!in->has_crl) {
+		vty_out(vty, "  CRL: %s\n", tp->crl_file[0] ? tp->crl_file : "none");
+		return;
+	}
+	vty_out(vty, "  CRL: %s\n", tp->crl_file);
+	vty_out(vty, "    Issuer:\n");
+	pki_dn_lines(vty, "      ", in->crl_issuer);
+	vty_out(vty, "    This update: %s\n", pki_time_str(in->crl_this_update, tb, sizeof(tb)));
+	vty_out(vty, "    Next update: %s%s\n",
+		in->crl_next_update ? pki_time_str(in->crl_next_update, tb, sizeof(tb)) : "none",
+		in->warnings & PKI_W_CRL_EXPIRED ? " (expired)" : "");
+	vty_out(vty, "    Revoked certificates: %u\n", in->crl_revoked);
 }
 
 /* Identity certificates first, then CA certificates, each once. */
-static int pki_blocks_collect(struct pki_blocks *b, struct pki_tp_info *const *infos, size_t n)
+static int pki_blocks_collect(struct pki_blocks *b, struct pki_tp_info *const *infos, size_t n,
+			      const struct cfg *c)
 {
 	for (size_t i = 0; i < n; i++)
-		if (infos[i] && infos[i]->has_cert && pki_block_add(b, &infos[i]->cert, true, infos[i]->name))
+		if (infos[i] && infos[i]->has_cert &&
+		    pki_block_add(b, &infos[i]->cert, true, infos[i]->name, c->trustpoints.v[i].cert_file))
 			return -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct pki_tp_info *in = infos[i];
+		const struct cfg_trustpoint *tp = &c->trustpoints.v[i];
 
 		for (size_t j = 0; in && j < in->n_chain; j++)
-			if (pki_block_add(b, &in->chain[j], false, in->name))
+			if (pki_block_add(b, &in->chain[j], false, in->name, tp->cert_file))
 				return -1;
 		for (size_t j = 0; in && j < in->n_ca; j++)
-			if (pki_block_add(b, &in->ca[j], false, in->name))
+			if (pki_block_add(b, &in->ca[j], false, in->name, tp->ca_file))
 				return -1;
 	}
 	return 0;
 }
 
-CLI_CMD(show_pki_certificates, MODE_EXEC, CLI_F_PIPE,
-	"show crypto pki certificates [WORD$name]",
-	H_SHOW_PKI
-	"Show certificates\n"
-	"Trustpoint name\n")
+static int show_certs(struct vty *vty, const char *name, bool verbose)
 {
-	const char *name = cli_get(a, "name");
 	const struct cfg *c = vty->cfg;
 	struct pki_tp_info **infos = NULL;
 	struct pki_blocks b = { NULL, 0, 0 };
@@ -320,19 +445,41 @@ CLI_CMD(show_pki_certificates, MODE_EXEC, CLI_F_PIPE,
 		if (pki_trustpoint_load(tp, &infos[i], err, sizeof(err)) != 0)
 			vty_out(vty, "%% Trustpoint %s: %s\n\n", tp->name, err);
 	}
-	if (pki_blocks_collect(&b, infos, n)) {
+	if (pki_blocks_collect(&b, infos, n, c)) {
 		rc = vty_err(vty, "%% Out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < b.n; i++) {
-		pki_block_print(vty, &b.v[i]);
+		pki_block_print(vty, &b.v[i], verbose);
 		if (i + 1 < b.n)
 			vty_out(vty, "\n");
 	}
+	for (size_t i = 0; verbose && i < n; i++)
+		if (infos[i])
+			pki_tp_verbose(vty, &c->trustpoints.v[i], infos[i]);
 out:
 	for (size_t i = 0; i < n; i++)
 		pki_tp_info_free(infos[i]);
 	free(infos);
 	free(b.v);
 	return rc;
+}
+
+CLI_CMD(show_pki_certificates, MODE_EXEC, CLI_F_PIPE,
+	"show crypto pki certificates [WORD$name]",
+	H_SHOW_PKI
+	"Show certificates\n"
+	"Trustpoint name\n")
+{
+	return show_certs(vty, cli_get(a, "name"), false);
+}
+
+CLI_CMD(show_pki_certificates_verbose, MODE_EXEC, CLI_F_PIPE,
+	"show crypto pki certificates verbose [WORD$name]",
+	H_SHOW_PKI
+	"Show certificates\n"
+	"Display in verbose mode (keys, fingerprints, files, CRL)\n"
+	"Trustpoint name\n")
+{
+	return show_certs(vty, cli_get(a, "name"), true);
 }

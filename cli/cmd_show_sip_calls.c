@@ -1,11 +1,14 @@
 /* cmd_show_sip_calls.c - EXEC `show sip-ua calls` and `show call active voice
- * brief` (layer 7): the B2BUA's calls (b2bua_foreach_call) in CUBE's layouts
+ * [brief | compact]` (layer 7): the B2BUA's calls (b2bua_foreach_call) in CUBE's layouts
  * (cube-cli.md 6.3 and 6.4).
  *
+ * `show call active voice` prints IOS's long form (a GENERIC: / VOIP: block
+ * of Name=value lines per leg), `... compact` one line per leg.
+ *
  * Each call is two legs: the A leg (the peer called us: UAS, "Answer") and
- * the B leg (we called the dial-peer's target: UAC, "Originate").  Only the
- * signalling fields are filled for now; media fields (streams, codecs, packet
- * counts) print as CUBE prints them for a call without media statistics.
+ * the B leg (we called the dial-peer's target: UAC, "Originate").  Media
+ * fields (addresses, codec by its IOS name, packet counters) come from the
+ * relay (struct media_leg_info).
  * Output formats are recorded in CLI golden transcripts: keep them stable. */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_util.h"
 #include "cli/vty.h"
 #include "sip/b2bua.h"
 #include "sip/transport.h"
@@ -114,7 +118,7 @@ static void print_leg(void *arg, const struct b2bua_call_info *ci)
 	if (mi->active || mi->local.ss_family) {
 		vty_out(vty, "   Media Stream 1\n");
 		vty_out(vty, "     State of the stream      : %s\n", mi->active ? "STREAM_ACTIVE" : "STREAM_IDLE");
-		vty_out(vty, "     Negotiated Codec         : %s\n", mi->codec[0] ? mi->codec : "n/a");
+		vty_out(vty, "     Negotiated Codec         : %s\n", cmdu_codec_ios(mi->codec));
 		vty_out(vty, "     Media Source IP Addr:Port: [%s]:%u\n", host_str(&mi->local, la, sizeof(la)),
 			(unsigned)sip_addr_port(&mi->local));
 		vty_out(vty, "     Media Dest IP Addr:Port  : [%s]:%u\n", host_str(&mi->remote, ra, sizeof(ra)),
@@ -195,9 +199,10 @@ static void print_active_leg(struct vty *vty, const struct b2bua_call_info *ci,
 		(unsigned long long)mi->rx_packets, (unsigned long long)mi->rx_bytes);
 	vty_out(vty, " IP %s:%u SRTP: %s rtt:0ms pl:0/0ms lost:%llu/0/0 delay:0/0/0ms %s TextRelay: off\n",
 		host_str(&l->remote, h, sizeof(h)), (unsigned)sip_addr_port(&l->remote), mi->srtp ? "on" : "off",
-		(unsigned long long)mi->lost,
-		mi->codec[0] ? mi->codec : "n/a");
+		(unsigned long long)mi->lost, cmdu_codec_ios(mi->codec));
 }
+
+static void print_legs_total(struct vty *vty, unsigned legs);
 
 static void print_active(void *arg, const struct b2bua_call_info *ci)
 {
@@ -223,13 +228,141 @@ CLI_CMD(show_call_active_brief, MODE_EXEC, CLI_F_PIPE,
 		     " media:<packets violation>\n");
 	vty_out(vty, "  IP <signalling ip>:<port> SRTP: <on|off> rtt:<time>ms pl:<play>/<gap>ms"
 		     " lost:<lost>/<early>/<late> delay:<last>/<min>/<max>ms <codec> TextRelay: <on|off>\n\n");
+	print_legs_total(vty, ac.legs);
+	b2bua_foreach_call(print_active, &ac);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* show call active voice [compact]                                     */
+
+static void print_long_leg(struct vty *vty, const struct b2bua_call_info *ci, const struct b2bua_leg_info *l,
+			   unsigned leg_no)
+{
+	const struct media_leg_info *mi = &l->media;
+	char h[INET6_ADDRSTRLEN], mr[INET6_ADDRSTRLEN], ml[INET6_ADDRSTRLEN], when[64];
+	struct tm tm;
+	time_t now = time(NULL);
+	long dur = ci->connect ? (long)(now - ci->connect) : 0;
+
+	localtime_r(&ci->start, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S %Z %a %b %d %Y", &tm);
+	vty_out(vty, "\nGENERIC:\n");
+	vty_out(vty, "SetupTime=%s\n", when);
+	vty_out(vty, "Index=%u\n", leg_no);
+	vty_out(vty, "PeerAddress=%s\n", nz(l->answer ? l->calling : l->called));
+	vty_out(vty, "PeerId=%u\n", (unsigned)l->dial_peer);
+	if (ci->connect) {
+		localtime_r(&ci->connect, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S %Z %a %b %d %Y", &tm);
+		vty_out(vty, "ConnectTime=%s\n", when);
+	} else {
+		vty_out(vty, "ConnectTime=not connected\n");
+	}
+	vty_out(vty, "CallDuration=%02ld:%02ld:%02ld sec\n", dur / 3600, dur % 3600 / 60, dur % 60);
+	vty_out(vty, "CallState=%s\n", leg_state(ci->state));
+	vty_out(vty, "CallOrigin=%s\n", l->answer ? "answer" : "originate");
+	vty_out(vty, "InfoType=speech\n");
+	vty_out(vty, "TransmitPackets=%llu\n", (unsigned long long)mi->tx_packets);
+	vty_out(vty, "TransmitBytes=%llu\n", (unsigned long long)mi->tx_bytes);
+	vty_out(vty, "ReceivePackets=%llu\n", (unsigned long long)mi->rx_packets);
+	vty_out(vty, "ReceiveBytes=%llu\n", (unsigned long long)mi->rx_bytes);
+	vty_out(vty, "VOIP:\n");
+	vty_out(vty, "CallID=%u\n", (unsigned)ci->id);
+	vty_out(vty, "ProtocolCallId=%s\n", l->call_id);
+	vty_out(vty, "SessionProtocol=sipv2\n");
+	vty_out(vty, "SessionTransport=%s\n", sip_proto_upper(l->proto));
+	host_str(&l->remote, h, sizeof(h));
+	vty_out(vty, "RemoteSignallingIPAddress=%s\n", h);
+	vty_out(vty, "RemoteSignallingPort=%u\n", (unsigned)sip_addr_port(&l->remote));
+	vty_out(vty, "RemoteMediaIPAddress=%s\n", host_str(&mi->remote, mr, sizeof(mr)));
+	vty_out(vty, "RemoteMediaPort=%u\n", (unsigned)sip_addr_port(&mi->remote));
+	vty_out(vty, "LocalMediaIPAddress=%s\n", host_str(&mi->local, ml, sizeof(ml)));
+	vty_out(vty, "LocalMediaPort=%u\n", (unsigned)sip_addr_port(&mi->local));
+	vty_out(vty, "SRTP = %s\n", mi->srtp ? "on" : "off");
+	if (mi->srtp) {
+		vty_out(vty, "LocalCryptoSuite=%s\n", mi->local_suite);
+		vty_out(vty, "RemoteCryptoSuite=%s\n", mi->remote_suite);
+	}
+	vty_out(vty, "CoderTypeRate=%s\n", cmdu_codec_ios(mi->codec));
+	vty_out(vty, "LostPackets=%llu\n", (unsigned long long)mi->lost);
+	vty_out(vty, "CallingNumber=%s\n", nz(l->calling));
+	vty_out(vty, "CalledNumber=%s\n", nz(l->called));
+}
+
+static void print_long(void *arg, const struct b2bua_call_info *ci)
+{
+	struct active_ctx *ac = arg;
+	if (leg_present(&ci->a))
+		print_long_leg(ac->vty, ci, &ci->a, ci->id * 2 - 1);
+	if (leg_present(&ci->b))
+		print_long_leg(ac->vty, ci, &ci->b, ci->id * 2);
+}
+
+static void print_legs_total(struct vty *vty, unsigned legs)
+{
 	vty_out(vty, "Telephony call-legs: 0\n");
-	vty_out(vty, "SIP call-legs: %u\n", ac.legs);
+	vty_out(vty, "SIP call-legs: %u\n", legs);
 	vty_out(vty, "H323 call-legs: 0\n");
 	vty_out(vty, "Call agent controlled call-legs: 0\n");
 	vty_out(vty, "SCCP call-legs: 0\n");
 	vty_out(vty, "Multicast call-legs: 0\n");
+	vty_out(vty, "Total call-legs: %u\n", legs);
+}
+
+CLI_CMD(show_call_active_long, MODE_EXEC, CLI_F_PIPE,
+	"show call active voice",
+	"Show running system information\n"
+	"Show call information\n"
+	"Active call table\n"
+	"Voice calls\n")
+{
+	struct active_ctx ac = { vty, 0 };
+	b2bua_foreach_call(count_active, &ac);
+	print_legs_total(vty, ac.legs);
+	b2bua_foreach_call(print_long, &ac);
+	return CLI_OK;
+}
+
+static void compact_leg(struct vty *vty, const struct b2bua_call_info *ci, const struct b2bua_leg_info *l,
+			unsigned leg_no)
+{
+	const struct media_leg_info *mi = &l->media;
+	char h[INET6_ADDRSTRLEN], t[16], peer[72], ip[INET6_ADDRSTRLEN + 8];
+	long dur = ci->connect ? (long)(time(NULL) - ci->connect) : 0;
+	snprintf(t, sizeof(t), "T%ld", dur);
+	snprintf(peer, sizeof(peer), "P%s", nz(l->answer ? l->calling : l->called));
+	if (mi->remote.ss_family)
+		snprintf(ip, sizeof(ip), "%s:%u", host_str(&mi->remote, h, sizeof(h)),
+			 (unsigned)sip_addr_port(&mi->remote));
+	else
+		snprintf(ip, sizeof(ip), "-");
+	vty_out(vty, " %9u %-3s %-3s %-6s %-11s %-10s %-18s %s\n", leg_no, l->answer ? "ANS" : "ORG", "",
+		t, cmdu_codec_ios(mi->codec), "VOIP", peer, ip);
+}
+
+static void print_compact(void *arg, const struct b2bua_call_info *ci)
+{
+	struct active_ctx *ac = arg;
+	if (leg_present(&ci->a))
+		compact_leg(ac->vty, ci, &ci->a, ci->id * 2 - 1);
+	if (leg_present(&ci->b))
+		compact_leg(ac->vty, ci, &ci->b, ci->id * 2);
+}
+
+CLI_CMD(show_call_active_compact, MODE_EXEC, CLI_F_PIPE,
+	"show call active voice compact",
+	"Show running system information\n"
+	"Show call information\n"
+	"Active call table\n"
+	"Voice calls\n"
+	"Compact report of voice calls (one line per call leg)\n")
+{
+	struct active_ctx ac = { vty, 0 };
+	b2bua_foreach_call(count_active, &ac);
+	vty_out(vty, " %9s %-3s %-3s %-6s %-11s %-10s %-18s %s\n", "<callID>", "A/O", "FAX", "T<sec>", "Codec",
+		"type", "Peer Address", "IP R<ip>:<udp>");
 	vty_out(vty, "Total call-legs: %u\n", ac.legs);
-	b2bua_foreach_call(print_active, &ac);
+	b2bua_foreach_call(print_compact, &ac);
 	return CLI_OK;
 }

@@ -16,6 +16,20 @@ void cmdu_changed(struct vty *vty)
 	vty->config_changed = true;
 }
 
+const char *cmdu_codec_ios(const char *enc)
+{
+	static const char *const map[][2] = {
+		{ "PCMU", "g711ulaw" }, { "PCMA", "g711alaw" }, { "G729", "g729r8" },
+		{ "G722", "g722-64" },  { "opus", "opus" },     { "G729A", "g729r8" },
+	};
+	if (!enc || !enc[0])
+		return "n/a";
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcasecmp(enc, map[i][0]))
+			return map[i][1];
+	return enc;
+}
+
 int cmdu_incomplete(struct vty *vty)
 {
 	return vty_err(vty, "%% Incomplete command.");

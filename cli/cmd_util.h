@@ -23,6 +23,11 @@
 /* Mark the candidate configuration changed by the current command. */
 void cmdu_changed(struct vty *vty);
 
+/* The IOS name of an SDP encoding for show commands: PCMU -> g711ulaw,
+ * PCMA -> g711alaw, G729 -> g729r8, G722 -> g722-64, opus -> opus; other
+ * names as they are; "" -> "n/a". */
+const char *cmdu_codec_ios(const char *encoding);
+
 /* "% Incomplete command." and CLI_ERR. */
 int cmdu_incomplete(struct vty *vty);
 

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/dns.h"
 #include "core/log.h"
+#include "sip/b2bua_history.h"
 #include "sip/b2bua_int.h"
 #include "sip/peer_dest.h"
 #include "sip/sipdebug.h"
@@ -34,6 +35,7 @@ void call_end(struct call *c)
 {
 	if (c->state == CS_DEAD)
 		return;
+	b2bua_history_add(c);
 	c->state = CS_DEAD;
 	calls_unlink(c);
 	sip_txn_detach(c->a_txn);
@@ -181,6 +183,8 @@ static void fail_call(struct call *c, int code, const char *reason, const struct
 	if (!c->a_txn)
 		return;
 	g_b2bua_stats.calls_failed++;
+	b2bua_history_release(c->id, code, reason, resp ? B2BUA_REL_CALLEE : B2BUA_REL_TOLLGATE,
+			      resp ? "final response from the callee" : reason);
 	send_response(c->a_txn, c->a_invite, code, reason, c->a.local_tag, resp, NULL);
 	c->a_txn = NULL;
 	call_end(c);
@@ -728,6 +732,7 @@ static void media_inactive(uint32_t call_id, unsigned seconds)
 			continue;
 		log_msg(5, "MEDIA", "INACTIVE", "call %u (%s -> %s): no media for %u s; call released", c->id,
 			c->a.calling, c->a.called, seconds);
+		b2bua_history_release(c->id, 0, NULL, B2BUA_REL_TOLLGATE, "media inactivity (no RTP received)");
 		if (c->state == CS_ACTIVE) {
 			dlg_send_bye(c, &c->a);
 			dlg_send_bye(c, &c->b);

@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "sip/b2bua_history.h"
 #include "sip/b2bua_int.h"
 #include "sip/sipdebug.h"
 
@@ -163,6 +164,7 @@ void dlg_request(struct call *c, bool from_a, const struct sip_msg *req, const s
 		return;
 	from->remote_cseq = req->cseq;
 	if (req->method == SIP_METHOD_BYE) {
+		b2bua_history_release(c->id, 0, NULL, from_a ? B2BUA_REL_CALLER : B2BUA_REL_CALLEE, "BYE");
 		send_response(st, req, 200, "OK", NULL, NULL, NULL);
 		if (c->state == CS_ACTIVE || c->state == CS_EARLY)
 			dlg_send_bye(c, other);

@@ -254,7 +254,7 @@ def test_tls_srtp_both_legs_tone_and_no_plain_rtp(mlab_tls):
     legs = brief_legs(shows["show call active voice brief"])
     assert len(legs) == 2, shows["show call active voice brief"]
     for leg in legs:
-        assert leg["srtp"] == "on" and leg["codec"] == "PCMU", leg
+        assert leg["srtp"] == "on" and leg["codec"] == "g711ulaw", leg
         assert leg["tx"] >= 100 and leg["rx"] >= 100, leg
     suites = crypto_suites(calls)
     assert len(suites) == 4 and all(s.strip().startswith(("AES_CM_", "AEAD_AES_")) for _, s in suites), suites

@@ -51,7 +51,12 @@ static void test_abbreviations(void **state)
 {
 	(void)state;
 	assert_int_equal(match(MODE_EXEC, "sh run"), GRAM_OK);
-	assert_string_equal(M.cmd->syntax, "show running-config [LINE$section]");
+	assert_string_equal(M.cmd->syntax, "show running-config");
+	/* a block's first word abbreviates; an unknown word is invalid at its first wrong character */
+	assert_int_equal(match(MODE_EXEC, "sh run dial voice 100"), GRAM_OK);
+	assert_true(cli_has(&M.args, "dial-peer"));
+	assert_int_equal(match(MODE_EXEC, "sh run dail-peer"), GRAM_INVALID);
+	assert_int_equal(M.err_pos, 8);
 	assert_int_equal(match(MODE_EXEC, "conf t"), GRAM_OK);
 	assert_string_equal(M.cmd->syntax, "configure terminal");
 	assert_int_equal(match(MODE_EXEC, "SH VER"), GRAM_OK); /* case-insensitive */
@@ -174,7 +179,7 @@ static void test_do(void **state)
 	(void)state;
 	assert_int_equal(match(MODE_DIAL_PEER, "do sh run"), GRAM_OK);
 	assert_true(M.exec_via_do);
-	assert_string_equal(M.cmd->syntax, "show running-config [LINE$section]");
+	assert_string_equal(M.cmd->syntax, "show running-config");
 	assert_int_equal(match(MODE_DIAL_PEER, "do sh bogus"), GRAM_INVALID);
 	assert_int_equal(M.err_pos, 6);
 	/* show without do is not a config command */
