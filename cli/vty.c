@@ -516,8 +516,14 @@ int vty_exec(struct vty *v, const char *line_in)
 		memcpy(v->ctx_name, saved_name, sizeof(saved_name));
 	}
 	if (!v->failed && is_cfg_cmd && !v->file) {
-		char err[512];
-		if (sip_runtime_check(v->cfg, err, sizeof(err)) || commit_apply(v->cfg, err, sizeof(err))) {
+		char err[512], warn[512] = "";
+		int ck = sip_runtime_check(v->cfg, snap_ok ? &snap : NULL, v->mode == MODE_DIAL_PEER ? v->ctx_tag : 0,
+					   err, sizeof(err));
+		if (ck > 0) {
+			snprintf(warn, sizeof(warn), "%s", err);
+			ck = 0;
+		}
+		if (ck || commit_apply(v->cfg, err, sizeof(err))) {
 			if (snap_ok) {
 				cfg_free(v->cfg);
 				*v->cfg = snap;
@@ -529,6 +535,8 @@ int vty_exec(struct vty *v, const char *line_in)
 		} else {
 			v->config_changed = true;
 			tg_note_change(v);
+			if (warn[0])
+				vty_out(v, "%% Warning: %s\n", warn);
 		}
 	}
 	if (snap_ok)

@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 	}
 	char err[512];
 	dns_init(&tg.running);
-	if (sip_runtime_check(&tg.running, err, sizeof(err)))
+	if (sip_runtime_check(&tg.running, NULL, 0, err, sizeof(err)))
 		log_msg(3, "SIP", "CONFIG", "%s", err);
 	if (commit_apply(&tg.running, err, sizeof(err)))
 		log_msg(2, "SYS", "COMMIT", "startup-config applied partly: %s", err);

@@ -378,32 +378,56 @@ static const char *tls_level(const struct cfg *c, const struct cfg_dial_peer *dp
 	return NULL;
 }
 
-int sip_runtime_check(const struct cfg *c, char *err, size_t errsz)
+/* Does dial-peer dp of c have an IP session target under a TLS policy that
+ * must validate the server's name?  The message goes to err. */
+static bool ip_target_with_cnsan(const struct cfg *c, const struct cfg_dial_peer *dp, char *err, size_t errsz)
 {
+	/* whichever level sets TLS: the dial-peer, its tenant, voice service
+	 * voip, or the keepalive profile of its probes */
+	const char *level = dp->shutdown ? NULL : tls_level(c, dp);
+	if (!level)
+		return false;
+	const struct cfg_target *tg = sip_peer_target(c, dp);
+	if (tg->kind != CFG_TARGET_IPV4 && tg->kind != CFG_TARGET_IPV6)
+		return false;
+	struct sockaddr_storage dst;
+	if (sip_addr_parse(tg->host, tg->port ? tg->port : 5061, &dst) || !validates_server_name(c, dp, &dst))
+		return false;
+	char t[CFG_TARGET_LEN + 16];
+	snprintf(err, errsz,
+		 "dial-peer %u: session target %s is an IP address, but its TLS policy has "
+		 "cn-san-validate server: a certificate name cannot be checked against an address "
+		 "(TLS from %s); use session target dns:NAME, or another session transport",
+		 dp->tag, cfg_target_str(tg, t, sizeof(t)), level);
+	return true;
+}
+
+int sip_runtime_check(const struct cfg *c, const struct cfg *before, uint32_t editing, char *err, size_t errsz)
+{
+	int rc = 0;
+	char msg[512];
 	for (size_t i = 0; i < c->dial_peers.n; i++) {
 		const struct cfg_dial_peer *dp = &c->dial_peers.v[i];
-		/* whichever level sets TLS: the dial-peer, its tenant, voice service
-		 * voip, or the keepalive profile of its probes */
-		const char *level = dp->shutdown ? NULL : tls_level(c, dp);
-		if (!level)
+		if (!ip_target_with_cnsan(c, dp, msg, sizeof(msg)))
 			continue;
-		const struct cfg_target *tg = sip_peer_target(c, dp);
-		if (tg->kind != CFG_TARGET_IPV4 && tg->kind != CFG_TARGET_IPV6)
+		const struct cfg_dial_peer *was = before ? cfg_dial_peer_find(before, dp->tag) : NULL;
+		char old[512];
+		/* refused only when this change makes it so; a block being typed
+		 * that only inherits TLS is warned about; what was already so
+		 * elsewhere was said when it happened */
+		bool already = was && ip_target_with_cnsan(before, was, old, sizeof(old));
+		bool warn = dp->tag == editing && !dp->session_transport;
+		if (already && dp->tag != editing)
 			continue;
-		struct sockaddr_storage dst;
-		if (sip_addr_parse(tg->host, tg->port ? tg->port : 5061, &dst))
-			continue;
-		if (validates_server_name(c, dp, &dst)) {
-			char t[CFG_TARGET_LEN + 16];
-			snprintf(err, errsz,
-				 "dial-peer %u: session target %s is an IP address, but its TLS policy has "
-				 "cn-san-validate server: a certificate name cannot be checked against an address "
-				 "(TLS from %s); use session target dns:NAME, or another session transport",
-				 dp->tag, cfg_target_str(tg, t, sizeof(t)), level);
+		if (!warn && !already) {
+			snprintf(err, errsz, "%s", msg);
 			return -EINVAL;
 		}
+		if (!rc)
+			snprintf(err, errsz, "%s (its calls and probes fail until then)", msg);
+		rc = 1;
 	}
-	return 0;
+	return rc;
 }
 
 int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz)

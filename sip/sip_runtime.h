@@ -24,8 +24,15 @@ int sip_runtime_apply(const struct cfg *c, char *err, size_t errsz);
 
 /* Checks that refuse a configuration typed interactively (at boot they are
  * only reported): e.g. an IP-address session target whose TLS policy must
- * validate the server's name.  0, or -EINVAL with the reason in err. */
-int sip_runtime_check(const struct cfg *c, char *err, size_t errsz);
+ * validate the server's name.  0, or -EINVAL with the reason in err.
+ * editing: the dial-peer whose block is being typed (0: none).  Its block may
+ * be half-way (a pasted `session target` before its `session transport`), so
+ * a TLS it only inherits (tenant, voice service voip, keepalive profile) is
+ * not refused but warned about: 1, with the warning in err; so is what was
+ * already so in before (the configuration before this change; NULL: none),
+ * so that one such dial-peer does not block every other change.  Its
+ * connections fail closed until it is fixed. */
+int sip_runtime_check(const struct cfg *c, const struct cfg *before, uint32_t editing, char *err, size_t errsz);
 
 struct route_table *sip_runtime_routes(void);
 struct route_state *sip_runtime_route_state(void);
