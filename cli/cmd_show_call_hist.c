@@ -21,17 +21,6 @@
 #include "cli/vty.h"
 #include "sip/b2bua_history.h"
 
-static const char *hist_ip(const struct sockaddr_storage *ss, char *buf, size_t n)
-{
-	const void *a = ss->ss_family == AF_INET6
-		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
-	if ((ss->ss_family != AF_INET && ss->ss_family != AF_INET6) ||
-	    !inet_ntop(ss->ss_family, a, buf, (socklen_t)n))
-		snprintf(buf, n, "-");
-	return buf;
-}
-
 static const char *nz(const char *s)
 {
 	return s && s[0] ? s : "-";
@@ -56,7 +45,7 @@ static void hist_leg(struct vty *vty, const struct b2bua_history_rec *r, const s
 		dur % 3600 / 60, dur % 60, (unsigned long long)mi->tx_packets,
 		(unsigned long long)mi->tx_bytes, (unsigned long long)mi->rx_packets,
 		(unsigned long long)mi->rx_bytes, (unsigned)r->q850, b2bua_history_q850_text(r->q850), r->q850);
-	vty_out(vty, " IP %s:%u SRTP: %s lost:%llu/0/0 %s\n", hist_ip(&l->remote, h, sizeof(h)),
+	vty_out(vty, " IP %s:%u SRTP: %s lost:%llu/0/0 %s\n", cmdu_ip_str(&l->remote, h, sizeof(h)),
 		(unsigned)sip_addr_port(&l->remote), mi->srtp ? "on" : "off", (unsigned long long)mi->lost,
 		cmdu_codec_ios(mi->codec));
 	if (r->sip_status)

@@ -22,17 +22,6 @@
 #include "media/srtp.h"
 #include "sip/b2bua.h"
 
-static const char *ip_str(const struct sockaddr_storage *ss, char *buf, size_t n)
-{
-	const void *a = ss->ss_family == AF_INET6
-		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
-	if ((ss->ss_family != AF_INET && ss->ss_family != AF_INET6) ||
-	    !inet_ntop(ss->ss_family, a, buf, (socklen_t)n))
-		snprintf(buf, n, "-");
-	return buf;
-}
-
 static unsigned port_num(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET6)
@@ -68,7 +57,7 @@ struct rtp_ctx {
 static void rtp_row(struct rtp_ctx *rc, unsigned id, unsigned dst, const struct media_leg_info *mi)
 {
 	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN], no[12], cid[12], did[12], lp[8], rp[8];
-	ip_str(&mi->local, la, sizeof(la));
+	cmdu_ip_str(&mi->local, la, sizeof(la));
 	if (!rc->print) {
 		int w = (int)strlen(la);
 		rc->ipw = w > rc->ipw ? w : rc->ipw;
@@ -80,7 +69,7 @@ static void rtp_row(struct rtp_ctx *rc, unsigned id, unsigned dst, const struct 
 	snprintf(did, sizeof(did), "%u", dst);
 	snprintf(lp, sizeof(lp), "%u", port_num(&mi->local));
 	snprintf(rp, sizeof(rp), "%u", port_num(&mi->remote));
-	vty_out(rc->vty, RTP_ROW, no, cid, did, lp, rp, rc->ipw, la, ip_str(&mi->remote, ra, sizeof(ra)));
+	vty_out(rc->vty, RTP_ROW, no, cid, did, lp, rp, rc->ipw, la, cmdu_ip_str(&mi->remote, ra, sizeof(ra)));
 }
 
 static void rtp_rows(void *arg, const struct b2bua_call_info *ci)
@@ -140,7 +129,7 @@ static void stat_leg(struct stat_ctx *sc, const struct b2bua_call_info *ci, cons
 		vty_out(sc->vty, "  %-18s: on (local %s, remote %s)\n", "SRTP", mi->local_suite, mi->remote_suite);
 	else
 		vty_out(sc->vty, "  %-18s: off\n", "SRTP");
-	vty_out(sc->vty, "  %-18s: %s:%u\n", "Remote", ip_str(&mi->remote, ra, sizeof(ra)), port_num(&mi->remote));
+	vty_out(sc->vty, "  %-18s: %s:%u\n", "Remote", cmdu_ip_str(&mi->remote, ra, sizeof(ra)), port_num(&mi->remote));
 	vty_out(sc->vty, "  %-18s: %s\n", "Codec", cmdu_codec_ios(mi->codec));
 	vty_out(sc->vty, "  %-18s: %llu/%llu\n", "Packets rx/tx", (unsigned long long)mi->rx_packets,
 		(unsigned long long)mi->tx_packets);

@@ -23,20 +23,6 @@
 #include "sip/transport.h"
 
 /* "192.0.2.1" / "2001:db8::1" and the port. */
-static const char *host_str(const struct sockaddr_storage *ss, char *buf, size_t n)
-{
-	const void *a = ss->ss_family == AF_INET6
-		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
-	if (ss->ss_family != AF_INET && ss->ss_family != AF_INET6) {
-		snprintf(buf, n, "-");
-		return buf;
-	}
-	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)n))
-		snprintf(buf, n, "-");
-	return buf;
-}
-
 static const char *nz(const char *s)
 {
 	return s && s[0] ? s : "-";
@@ -93,8 +79,8 @@ static void print_leg(void *arg, const struct b2bua_call_info *ci)
 	vty_out(vty, "   CC Call ID              : %u\n", (unsigned)ci->id);
 	vty_out(vty, "   Local Tag               : %s\n", nz(l->local_tag));
 	vty_out(vty, "   Remote Tag              : %s\n", nz(l->remote_tag));
-	vty_out(vty, "   Source IP Address (Sig ): %s\n", host_str(&local, src, sizeof(src)));
-	host_str(&l->remote, h, sizeof(h));
+	vty_out(vty, "   Source IP Address (Sig ): %s\n", cmdu_ip_str(&local, src, sizeof(src)));
+	cmdu_ip_str(&l->remote, h, sizeof(h));
 	vty_out(vty, "   Destn SIP Req Addr:Port : [%s]:%u\n", h, (unsigned)sip_addr_port(&l->remote));
 	vty_out(vty, "   Destn SIP Resp Addr:Port: [%s]:%u\n", h, (unsigned)sip_addr_port(&l->remote));
 	vty_out(vty, "   Destination Name        : %s\n", h);
@@ -119,9 +105,9 @@ static void print_leg(void *arg, const struct b2bua_call_info *ci)
 		vty_out(vty, "   Media Stream 1\n");
 		vty_out(vty, "     State of the stream      : %s\n", mi->active ? "STREAM_ACTIVE" : "STREAM_IDLE");
 		vty_out(vty, "     Negotiated Codec         : %s\n", cmdu_codec_ios(mi->codec));
-		vty_out(vty, "     Media Source IP Addr:Port: [%s]:%u\n", host_str(&mi->local, la, sizeof(la)),
+		vty_out(vty, "     Media Source IP Addr:Port: [%s]:%u\n", cmdu_ip_str(&mi->local, la, sizeof(la)),
 			(unsigned)sip_addr_port(&mi->local));
-		vty_out(vty, "     Media Dest IP Addr:Port  : [%s]:%u\n", host_str(&mi->remote, ra, sizeof(ra)),
+		vty_out(vty, "     Media Dest IP Addr:Port  : [%s]:%u\n", cmdu_ip_str(&mi->remote, ra, sizeof(ra)),
 			(unsigned)sip_addr_port(&mi->remote));
 		vty_out(vty, "     Local Crypto Suite       : %s\n", mi->srtp ? mi->local_suite : "none (RTP)");
 		vty_out(vty, "     Remote Crypto Suite      : %s\n", mi->srtp ? mi->remote_suite : "none (RTP)");
@@ -198,7 +184,7 @@ static void print_active_leg(struct vty *vty, const struct b2bua_call_info *ci,
 		dur % 3600 / 60, dur % 60, (unsigned long long)mi->tx_packets, (unsigned long long)mi->tx_bytes,
 		(unsigned long long)mi->rx_packets, (unsigned long long)mi->rx_bytes);
 	vty_out(vty, " IP %s:%u SRTP: %s rtt:0ms pl:0/0ms lost:%llu/0/0 delay:0/0/0ms %s TextRelay: off\n",
-		host_str(&l->remote, h, sizeof(h)), (unsigned)sip_addr_port(&l->remote), mi->srtp ? "on" : "off",
+		cmdu_ip_str(&l->remote, h, sizeof(h)), (unsigned)sip_addr_port(&l->remote), mi->srtp ? "on" : "off",
 		(unsigned long long)mi->lost, cmdu_codec_ios(mi->codec));
 }
 
@@ -272,12 +258,12 @@ static void print_long_leg(struct vty *vty, const struct b2bua_call_info *ci, co
 	vty_out(vty, "ProtocolCallId=%s\n", l->call_id);
 	vty_out(vty, "SessionProtocol=sipv2\n");
 	vty_out(vty, "SessionTransport=%s\n", sip_proto_upper(l->proto));
-	host_str(&l->remote, h, sizeof(h));
+	cmdu_ip_str(&l->remote, h, sizeof(h));
 	vty_out(vty, "RemoteSignallingIPAddress=%s\n", h);
 	vty_out(vty, "RemoteSignallingPort=%u\n", (unsigned)sip_addr_port(&l->remote));
-	vty_out(vty, "RemoteMediaIPAddress=%s\n", host_str(&mi->remote, mr, sizeof(mr)));
+	vty_out(vty, "RemoteMediaIPAddress=%s\n", cmdu_ip_str(&mi->remote, mr, sizeof(mr)));
 	vty_out(vty, "RemoteMediaPort=%u\n", (unsigned)sip_addr_port(&mi->remote));
-	vty_out(vty, "LocalMediaIPAddress=%s\n", host_str(&mi->local, ml, sizeof(ml)));
+	vty_out(vty, "LocalMediaIPAddress=%s\n", cmdu_ip_str(&mi->local, ml, sizeof(ml)));
 	vty_out(vty, "LocalMediaPort=%u\n", (unsigned)sip_addr_port(&mi->local));
 	vty_out(vty, "SRTP = %s\n", mi->srtp ? "on" : "off");
 	if (mi->srtp) {
@@ -333,7 +319,7 @@ static void compact_leg(struct vty *vty, const struct b2bua_call_info *ci, const
 	snprintf(t, sizeof(t), "T%ld", dur);
 	snprintf(peer, sizeof(peer), "P%s", nz(l->answer ? l->calling : l->called));
 	if (mi->remote.ss_family)
-		snprintf(ip, sizeof(ip), "%s:%u", host_str(&mi->remote, h, sizeof(h)),
+		snprintf(ip, sizeof(ip), "%s:%u", cmdu_ip_str(&mi->remote, h, sizeof(h)),
 			 (unsigned)sip_addr_port(&mi->remote));
 	else
 		snprintf(ip, sizeof(ip), "-");

@@ -1,6 +1,7 @@
 /* cmd_util.c - helpers shared by the configuration command tables: tag
  * normalisation, bounded string setting, targets, regexes, names and
  * prefixes, each with the IOS-style error the user sees. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <regex.h>
@@ -437,4 +438,15 @@ int cmdu_ref_unused(struct vty *vty, enum vty_ref_kind kind, const char *name)
 		return CLI_OK;
 	return vty_err(vty, "%% %s %s is in use by %s; remove that reference first",
 		       vty_ref_kind_name(kind), name, user);
+}
+
+const char *cmdu_ip_str(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+	const void *a = ss->ss_family == AF_INET6
+		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+	if ((ss->ss_family != AF_INET && ss->ss_family != AF_INET6) ||
+	    !inet_ntop(ss->ss_family, a, buf, (socklen_t)n))
+		snprintf(buf, n, "-");
+	return buf;
 }

@@ -27,6 +27,8 @@ void cmdu_changed(struct vty *vty);
  * PCMA -> g711alaw, G729 -> g729r8, G722 -> g722-64, opus -> opus; other
  * names as they are; "" -> "n/a". */
 const char *cmdu_codec_ios(const char *encoding);
+/* The address of ss without its port ("-" when it has none), for show output. */
+const char *cmdu_ip_str(const struct sockaddr_storage *ss, char *buf, size_t n);
 
 /* "% Incomplete command." and CLI_ERR. */
 int cmdu_incomplete(struct vty *vty);
