@@ -178,6 +178,15 @@ static void udp_cb(void *arg, uint32_t events)
 /* ------------------------------------------------------------------ */
 /* listeners                                                            */
 
+void sip_sock_set_dscp(int fd, int family)
+{
+	int tos = SIP_DSCP_CS3_TOS;
+	if (family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+	else
+		(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+}
+
 static int open_listener(struct sip_listener *l, char *err, size_t errsz)
 {
 	char a[80];
@@ -189,6 +198,7 @@ static int open_listener(struct sip_listener *l, char *err, size_t errsz)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (l->addr.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	sip_sock_set_dscp(fd, l->addr.ss_family);
 	if (bind(fd, (struct sockaddr *)&l->addr, ss_len(&l->addr)) < 0)
 		goto fail;
 	if (type == SOCK_STREAM && listen(fd, 128) < 0)

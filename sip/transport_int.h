@@ -36,6 +36,11 @@ extern struct sip_transport_state T;
 void sip_conn_failed(enum sip_proto proto, const struct sockaddr_storage *remote, uint32_t dial_peer,
 		     int err, const char *why);
 
+/* Mark a SIP socket's packets DSCP CS3 (CUBE's default for signalling;
+ * media is EF, media/relay_ports.c).  Accepted TCP connections inherit it. */
+#define SIP_DSCP_CS3_TOS 0x60
+void sip_sock_set_dscp(int fd, int family);
+
 void sip_stream_init(void);
 void sip_stream_fini(void);
 void sip_stream_accept_cb(void *arg, uint32_t events);
