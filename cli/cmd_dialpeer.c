@@ -282,6 +282,17 @@ static int vc_tgrp(struct vty *vty, const struct cli_args *a, struct cfg_dial_pe
 			"Trunk context");
 }
 
+/* forced: Tollgate's own offer on a delayed-offer call out this dial-peer,
+ * whatever the global setting; system (or unset): the global setting. */
+static int vc_early_offer(struct vty *vty, struct cfg_dial_peer *dp, enum cfg_early_offer eo)
+{
+	if (dp->early_offer != eo) {
+		dp->early_offer = (uint8_t)eo;
+		cmdu_changed(vty);
+	}
+	return CLI_OK;
+}
+
 /* Every voice-class declaration runs this, so that `no voice-class` and
  * `no voice-class sip` clear everything under them. */
 static int voice_class(struct vty *vty, const struct cli_args *a)
@@ -300,6 +311,9 @@ static int voice_class(struct vty *vty, const struct cli_args *a)
 	if (cli_has(a, "tls-profile"))
 		return cmdu_ref_tag(vty, a, REF_TLS_PROFILE, dp->vc_tls_profile,
 				    sizeof(dp->vc_tls_profile));
+	if (cli_has(a, "early-offer"))
+		return vc_early_offer(vty, dp, a->no ? CFG_EO_UNSET : cli_has(a, "system") ? CFG_EO_SYSTEM
+										  : CFG_EO_FORCED);
 	if (cli_has(a, "options-keepalive"))
 		return vc_keepalive(vty, a, dp);
 	if (cli_has(a, "tgrp"))
@@ -313,6 +327,7 @@ static int voice_class(struct vty *vty, const struct cli_args *a)
 	cmdu_ref_tag(vty, &clr, REF_TENANT, dp->vc_tenant, sizeof(dp->vc_tenant));
 	cmdu_ref_tag(vty, &clr, REF_SRTP_CRYPTO, dp->vc_srtp_crypto, sizeof(dp->vc_srtp_crypto));
 	cmdu_ref_tag(vty, &clr, REF_TLS_PROFILE, dp->vc_tls_profile, sizeof(dp->vc_tls_profile));
+	vc_early_offer(vty, dp, CFG_EO_UNSET);
 	vc_keepalive(vty, &clr, dp);
 	vc_tgrp(vty, &clr, dp);
 	if (!cli_has(a, "sip"))  /* `no voice-class`: the codec class too */
@@ -345,6 +360,16 @@ CLI_CMD(dp_vc_tls_profile, MODE_DIAL_PEER, CLI_F_NO,
 	VC_HELP
 	"TLS profile of this dial-peer\n"
 	"Voice class tls-profile tag\n")
+{
+	return voice_class(vty, a);
+}
+
+CLI_CMD(dp_vc_early_offer, MODE_DIAL_PEER, CLI_F_NO,
+	"voice-class sip early-offer forced [system]",
+	VC_HELP
+	"Configure early offer (SDP in the outgoing INVITE) on this dial-peer\n"
+	"Always send an early offer: Tollgate's own SDP when the incoming INVITE has none\n"
+	"Use the global setting (voice service voip / sip)\n")
 {
 	return voice_class(vty, a);
 }

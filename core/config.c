@@ -481,7 +481,7 @@ static bool dial_peer_eq(const struct cfg_dial_peer *a, const struct cfg_dial_pe
 	return EQ(tag) && EQS(description) && EQS(dest_pattern) && EQS(incoming_called) &&
 	       EQ(session_sipv2) && target_eq(&a->target, &b->target) &&
 	       EQ(session_transport) && EQS(vc_tenant) && EQS(vc_srtp_crypto) &&
-	       EQS(vc_tls_profile) && EQ(keepalive) && EQS(keepalive_profile) && EQS(tgrp) &&
+	       EQS(vc_tls_profile) && EQ(early_offer) && EQ(keepalive) && EQS(keepalive_profile) && EQS(tgrp) &&
 	       EQS(trunk_context) && EQS(vc_codec) && EQ(codec) && EQ(dtmf_rtp_nte) &&
 	       EQ(srtp) && EQ(preference) && EQ(huntstop) && EQ(shutdown);
 }

@@ -282,6 +282,9 @@ struct cfg_keepalive {       /* voice class sip-options-keepalive TAG */
 /* ------------------------------------------------------------------ */
 /* dial-peer voice TAG voip                                             */
 
+/* voice-class sip early-offer forced [system] */
+enum cfg_early_offer { CFG_EO_UNSET = 0, CFG_EO_FORCED, CFG_EO_SYSTEM };
+
 enum cfg_uri_where { CFG_URI_VIA = 0, CFG_URI_REQUEST, CFG_URI_TO, CFG_URI_FROM, CFG_URI_WHERE_COUNT };
 
 struct cfg_dial_peer {
@@ -296,6 +299,7 @@ struct cfg_dial_peer {
 	char vc_tenant[CFG_NAME_LEN];       /* voice-class sip tenant */
 	char vc_srtp_crypto[CFG_NAME_LEN];  /* voice-class sip srtp-crypto */
 	char vc_tls_profile[CFG_NAME_LEN];  /* voice-class sip tls-profile */
+	uint8_t early_offer;                /* enum cfg_early_offer */
 	bool keepalive;                     /* voice-class sip options-keepalive */
 	char keepalive_profile[CFG_NAME_LEN]; /* ... profile TAG (may be empty) */
 	char tgrp[CFG_NAME_LEN];            /* voice-class sip tgrp LABEL */

@@ -364,6 +364,8 @@ int cfg_render_dial_peer(const struct cfg_dial_peer *d, struct buf *out)
 		P(" voice-class sip srtp-crypto %s\n", d->vc_srtp_crypto);
 	if (d->vc_tls_profile[0])
 		P(" voice-class sip tls-profile %s\n", d->vc_tls_profile);
+	if (d->early_offer)
+		P(" voice-class sip early-offer forced%s\n", d->early_offer == CFG_EO_SYSTEM ? " system" : "");
 	if (d->keepalive) {
 		if (d->keepalive_profile[0])
 			P(" voice-class sip options-keepalive profile %s\n", d->keepalive_profile);

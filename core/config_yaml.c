@@ -41,6 +41,7 @@ static const char *sipv2_name(int v) { return v == 1 ? "sipv2" : NULL; }
 static const char *nte_name(int v) { return v == 1 ? "rtp-nte" : NULL; }
 static const char *codec_name(int v) { return v > 0 && v < CFG_CODEC_COUNT ? cfg_codec_names[v] : NULL; }
 static const char *suite_name(int v) { return v > 0 && v < CFG_SUITE_COUNT ? cfg_suite_names[v] : NULL; }
+static const char *eo_name(int v) { return v == CFG_EO_FORCED ? "forced" : v == CFG_EO_SYSTEM ? "system" : NULL; }
 static const char *cipher_name(int v) { return v > 0 && v < CFG_CIPHER_COUNT ? cfg_cipher_table[v].name : NULL; }
 
 static const struct yenum en_transport = { 4, transport_name };
@@ -53,6 +54,7 @@ static const struct yenum en_nte = { 2, nte_name };
 static const struct yenum en_codec = { CFG_CODEC_COUNT, codec_name };
 static const struct yenum en_suite = { CFG_SUITE_COUNT, suite_name };
 static const struct yenum en_cipher = { CFG_CIPHER_COUNT, cipher_name };
+static const struct yenum en_eo = { 3, eo_name };
 
 const char *cfg_yaml_enum_name(const struct yenum *en, int v)
 {
@@ -383,6 +385,7 @@ static const struct yfield dp_vcsip_tab[] = {
 	YTAG("tenant", D, vc_tenant, YREF_TENANT),
 	YTAG("srtp-crypto", D, vc_srtp_crypto, YREF_SRTP_CRYPTO),
 	YTAG("tls-profile", D, vc_tls_profile, YREF_TLS_PROFILE),
+	YENUM("early-offer", D, early_offer, en_eo),
 	YX("options-keepalive", YF_KEEPALIVE),
 	YSTR("tgrp", D, tgrp, YC_TGRP),
 	YSTR("trunk-context", D, trunk_context, YC_TCTX),

@@ -1,4 +1,6 @@
-/* b2bua_offer.c - `early-offer forced` (voice service voip / sip): an INVITE
+/* b2bua_offer.c - `early-offer forced` (voice service voip / sip, or the
+ * outbound dial-peer's `voice-class sip early-offer forced`, which wins over
+ * the global setting; `... forced system` defers to it): an INVITE
  * without SDP (delayed offer, e.g. from CUCM) goes to the called side with an
  * offer made by the media anchor; the callee's answer becomes our offer to the
  * caller in the 200, and the caller's answer comes in its ACK (RFC 3261
@@ -16,11 +18,20 @@ static bool is_sdp(const struct sip_msg *m)
 	return m->body_len && m->content_type && !strncasecmp(m->content_type, "application/sdp", 15);
 }
 
+/* The outbound dial-peer's setting, else the global one. */
+static bool eo_forced(const struct call *c)
+{
+	const struct cfg_dial_peer *d = cfg_dial_peer_find(g_rt.cfg, c->b.dial_peer);
+	if (d && d->early_offer == CFG_EO_FORCED)
+		return true;
+	return g_rt.cfg->voice.sip.early_offer_forced;
+}
+
 int b2bua_eo_offer(struct call *c, struct buf *sdp, char *why, size_t wsz)
 {
 	c->eo = false;
 	buf_reset(&c->eo_early);
-	if (!c->media || !g_rt.cfg || !g_rt.cfg->voice.sip.early_offer_forced)
+	if (!c->media || !g_rt.cfg || !eo_forced(c))
 		return 0;
 	int st = media_offer_local(c->media, MEDIA_LEG_B, sdp, why, wsz);
 	if (st < 0) {

@@ -204,3 +204,47 @@ def test_early_offer_answered_in_183(plab):
     assert lo <= port_a < lo + 100 and pts_a == ["0", "101"], offer_a
     st = sip_stats(core)
     assert st[("calls", "failed")] == 0 and st[("calls", "active")] == 0, st
+
+
+def test_dial_peer_early_offer_forced_wins_over_global(plab):
+    """`voice-class sip early-offer forced` on a dial-peer, the global setting
+    off: a delayed-offer INVITE out that dial-peer carries Tollgate's offer, one
+    out another dial-peer none; `... forced system` (live) defers to the global
+    setting again."""
+    lo = 31700
+    eo = DialPeer(100, "9...", plab.uas_port, extra=["voice-class sip early-offer forced"])
+    core = plab.start_core([eo, DialPeer(200, "8...", plab.uas_port)])
+    core.run_config(["voice service voip", f" rtp-port range {lo} {lo + 99}"])
+    run = core.sh("show running-config").stdout
+    assert " voice-class sip early-offer forced\n" in run and "  early-offer forced" not in run, run
+    # out dial-peer 100: our offer to the callee, the callee's answer becomes our offer in the 200
+    uas = plab.uas(scenario="uas_eo.xml")
+    uac = plab.uac(scenario="uac_eo.xml", service="9123", extra=["-d", "300"])
+    assert uac.run() == 0, uac.report() + core.log_text()[-2000:]
+    assert uas.wait() == 0, uas.report()
+    inv = by_first_line(uas.received(), "INVITE ")[0]
+    assert inv.header("Content-Type") == "application/sdp", inv.text
+    addr_b, port_b, pts_b, _ = media(inv.body())
+    assert addr_b == "127.0.0.1" and lo <= port_b < lo + 100 and pts_b == ["0", "8", "101"], inv.text
+    _, port_a, _, _ = media(bodies(uac.received(), r"SIP/2.0 200")[0])
+    assert lo <= port_a < lo + 100 and port_a != port_b
+    # out dial-peer 200: delayed offer stays delayed offer
+    uas2 = plab.uas(name="uas2", scenario="uas_delayed.xml")
+    uac2 = plab.uac(name="uac2", scenario="uac_delayed.xml", service="8123")
+    assert uac2.run() == 0, uac2.report() + core.log_text()[-2000:]
+    assert uas2.wait() == 0, uas2.report()
+    inv2 = by_first_line(uas2.received(), "INVITE ")[0]
+    assert inv2.header("To").startswith("<sip:8123@"), inv2.text
+    assert not inv2.body().strip(), inv2.text
+    # `system`, live: dial-peer 100 follows the global setting (off)
+    r = core.sh("configure terminal", "dial-peer voice 100 voip", "voice-class sip early-offer forced system", "end")
+    assert r.returncode == 0 and "%" not in r.stdout, r.stdout + r.stderr
+    assert " voice-class sip early-offer forced system\n" in core.sh("show running-config").stdout
+    uas3 = plab.uas(name="uas3", scenario="uas_delayed.xml")
+    uac3 = plab.uac(name="uac3", scenario="uac_delayed.xml", service="9123")
+    assert uac3.run() == 0, uac3.report() + core.log_text()[-2000:]
+    assert uas3.wait() == 0, uas3.report()
+    inv3 = by_first_line(uas3.received(), "INVITE ")[0]
+    assert not inv3.body().strip(), inv3.text
+    st = sip_stats(core)
+    assert st[("calls", "failed")] == 0 and st[("calls", "total")] == 3, st

@@ -204,6 +204,7 @@ static void build_full(struct cfg *c)
 	CFG_SET(d->vc_tenant, "100");
 	CFG_SET(d->vc_srtp_crypto, "1");
 	CFG_SET(d->vc_tls_profile, "2");
+	d->early_offer = CFG_EO_FORCED;
 	d->keepalive = true;
 	CFG_SET(d->keepalive_profile, "5");
 	CFG_SET(d->tgrp, "TG-2");
@@ -219,6 +220,7 @@ static void build_full(struct cfg *c)
 	assert_non_null(d);
 	target(&d->target, "ipv6:[2001:db8::5]:5060");
 	d->keepalive = true;
+	d->early_offer = CFG_EO_SYSTEM;
 	d->preference = 0;
 	d->srtp = CFG_SRTP_PASSTHRU;
 	d = cfg_dial_peer_get(c, 7);
@@ -376,12 +378,13 @@ static void test_hand_written(void **state)
 		"    destination-pattern: 9T\n"
 		"    session-target: \"ipv4:192.0.2.1\"\n"
 		"    session-transport: tcp tls\n"
-		"    voice-class-sip: {tenant: 1, options-keepalive: {profile: 1}}\n"
+		"    voice-class-sip: {tenant: 1, early-offer: forced, options-keepalive: {profile: 1}}\n"
 		"    srtp: on\n"
 		"  - tag: 5\n"
 		"    srtp: true\n"
 		"    voice-class-sip:\n"
 		"      options-keepalive: true\n"
+		"      early-offer: system\n"
 		"voice-class:\n"
 		"  tenant:\n"
 		"    - tag: 1\n"
@@ -406,11 +409,13 @@ static void test_hand_written(void **state)
 	assert_int_equal(c.dial_peers.v[0].srtp, CFG_SRTP_ON);
 	assert_true(c.dial_peers.v[0].keepalive);
 	assert_string_equal(c.dial_peers.v[0].keepalive_profile, "");
+	assert_int_equal(c.dial_peers.v[0].early_offer, CFG_EO_SYSTEM);
 	struct cfg_dial_peer *d = cfg_dial_peer_find(&c, 10);
 	assert_non_null(d);
 	assert_string_equal(d->vc_tenant, "1");
 	assert_string_equal(d->keepalive_profile, "1");
 	assert_true(d->keepalive);
+	assert_int_equal(d->early_offer, CFG_EO_FORCED);
 	assert_int_equal(d->target.kind, CFG_TARGET_IPV4);
 	assert_int_equal(d->session_transport, CFG_TRANSPORT_TLS);
 	assert_int_equal(d->preference, -1);
