@@ -13,6 +13,7 @@
 
 #include "core/log.h"
 #include "core/loop.h"
+#include "sip/conn_log.h"
 #include "sip/msg.h"
 #include "sip/transport_int.h"
 
@@ -461,6 +462,7 @@ void sip_conn_failed(enum sip_proto proto, const struct sockaddr_storage *remote
 		snprintf(f->reason, sizeof(f->reason), "%s", why);
 	else
 		conn_err_text(err, f->reason, sizeof(f->reason));
+	sip_connlog_failure(f);
 }
 
 void sip_transport_foreach_conn_failure(enum sip_proto p,

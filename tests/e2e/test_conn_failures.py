@@ -7,6 +7,10 @@ brief` then counts one failure and lists 127.0.0.1:<tcp port>, dial-peer 500,
 `connection refused` (and nothing of the TLS attempt); `tcp tls brief` the
 reverse; `udp brief` none.  No `Max. ... send msg queue size` is recorded for
 connections that never came up.
+
+Each failure is logged (`%SIP-3-CONN_FAILED: TCP connection to 127.0.0.1:<port>
+(dial-peer 500) failed: connection refused`), at most once a minute per remote:
+three calls to the same dead TCP peer log one line, another dead peer its own.
 """
 import re
 
@@ -80,3 +84,25 @@ def test_conn_failures_per_transport(lab, tls_pki):
     assert failures(tcp_d) == failures(tcp), tcp_d
     assert failures(tls_d) == failures(tls), tls_d
     assert "Last Failed TLS Handshakes" in tls_d
+
+
+def test_conn_failure_logged_once_per_remote(lab):
+    dead, other = free_port(), free_port()
+    peers = [DialPeer(500, "5...", dead, transport="tcp"),
+             DialPeer(700, "7...", other, transport="tcp")]
+    core = lab.start_core(peers)
+    for _ in range(3):
+        assert invite_status(lab, "5001") == 503, core.log_text()[-3000:]
+    assert invite_status(lab, "7001") == 503, core.log_text()[-3000:]
+    tcp = core.sh("show sip-ua connections tcp brief", check=True).stdout
+    assert counter(tcp, "No. of conn. failures") == 4, tcp
+    log = core.sh("terminal length 0", "show logging", check=True).stdout
+    lines = [ln for ln in log.splitlines() if "CONN_FAILED" in ln]
+    ctx = "\n".join([tcp, log[-3000:]])
+    want = (f"%SIP-3-CONN_FAILED: TCP connection to {LOCAL}:{dead} (dial-peer 500) "
+            "failed: connection refused")
+    assert [ln for ln in lines if f":{dead} " in ln] and all(ln.endswith(want) for ln in lines
+                                                             if f":{dead} " in ln), ctx
+    assert len([ln for ln in lines if f":{dead} " in ln]) == 1, ctx
+    assert len([ln for ln in lines if f":{other} " in ln and "(dial-peer 700)" in ln]) == 1, ctx
+    assert len(lines) == 2, ctx
