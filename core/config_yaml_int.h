@@ -60,6 +60,7 @@ enum yref {
 struct yenum {
 	int count;
 	const char *(*name)(int v);
+	int (*parse)(const char *s); /* optional: other spellings read too; v or -1 */
 };
 
 /* Targets allowed in a YF_TARGET field. */
