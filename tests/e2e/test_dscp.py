@@ -12,9 +12,11 @@ import shutil
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
+from conftest import NETNS_OK, ROOT, TOLLGATED
 from sipphelp import DialPeer, Lab
 
 IP_RECVTOS = getattr(socket, "IP_RECVTOS", 13)
@@ -210,3 +212,94 @@ def test_media_dscp_per_dial_peer(mlab, inbound, caller_tos):
     assert len(at_c2) >= 20 and set(at_c2) == {caller_tos}, at_c2   # after the re-INVITE
     assert uac.wait() == 0, uac.report()
     assert uas.wait() == 0, uas.report()
+
+
+# ---------------------------------------------------------------------------
+# IPv6: the per-datagram control message is IPV6_TCLASS
+
+V6_CFG = """hostname dscp6
+voice service voip
+ sip
+  listen-port non-secure 16060 secure 16061
+voice class sip-options-keepalive 1
+ up-interval 5
+dial-peer voice 100 voip
+ destination-pattern 1...
+ session target ipv6:[::1]:16090
+ session transport udp
+ voice-class sip options-keepalive profile 1
+ ip qos dscp af41 signaling
+"""
+
+V6_RECV = """import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::1", 16090))
+s.setsockopt(socket.IPPROTO_IPV6, getattr(socket, "IPV6_RECVTCLASS", 66), 1)
+s.settimeout(15)
+open(sys.argv[1], "w").close()
+data, anc, _, _ = s.recvmsg(65535, socket.CMSG_SPACE(4))
+tc = [int.from_bytes(c[2][:4], sys.byteorder) for c in anc
+      if c[0] == socket.IPPROTO_IPV6 and c[1] == getattr(socket, "IPV6_TCLASS", 67)]
+print("line=%s tclass=%s" % (data.split(b"\\r\\n", 1)[0].decode(), tc))
+"""
+
+V6_SCRIPT = """set -u
+ip link set lo up
+/usr/bin/python3 "$D/recv.py" "$D/ready" >"$D/recv.out" 2>&1 &
+rx=$!
+i=0; while [ ! -f "$D/ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+"$TOLLGATED" -f "$D/cfg" -S "$D/sock" --foreground 2>"$D/log" &
+core=$!
+wait $rx
+kill $core; wait $core
+"""
+
+
+@pytest.mark.skipif(not NETNS_OK, reason="unshare -n is not permitted here")
+def test_udp_signalling_dscp_ipv6(tmp_path):
+    """Over IPv6 the dial-peer's value goes as IPV6_TCLASS: AF41 (0x88)."""
+    d = Path(tmp_path)
+    (d / "cfg").write_text(V6_CFG)
+    (d / "recv.py").write_text(V6_RECV)
+    r = subprocess.run(["unshare", "-n", "sh", "-c", V6_SCRIPT], capture_output=True, text=True, timeout=60,
+                       env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "D": str(d), "TOLLGATED": str(TOLLGATED)},
+                       cwd=str(ROOT))
+    out = (d / "recv.out").read_text(errors="replace") if (d / "recv.out").exists() else ""
+    log = (d / "log").read_text(errors="replace") if (d / "log").exists() else ""
+    assert "line=OPTIONS sip:" in out and "tclass=[136]" in out, out + r.stderr + log
+
+
+def test_call_signalling_dscp(mlab):
+    """The INVITE to the outbound dial-peer's target and the ACK of its final
+    response carry its `ip qos dscp cs5 signaling` (0xa0)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.setsockopt(socket.IPPROTO_IP, IP_RECVTOS, 1)
+    s.settimeout(10)
+    mlab.start_core([DialPeer(100, "9...", s.getsockname()[1], extra=["ip qos dscp cs5 signaling"])])
+    uac = mlab.uac(extra=["-timeout", "10s"])
+    uac.start()
+    try:
+        line, tos = recv_tos_raw(s)
+        assert line[0].startswith(b"INVITE sip:") and tos == [0xa0], (line[0], tos)
+        hdrs = {k: v for k, v in (h.split(b":", 1) for h in line[1:] if b":" in h)
+                if k.lower() in (b"via", b"from", b"to", b"call-id", b"cseq")}
+        resp = b"SIP/2.0 486 Busy Here\r\n" + b"".join(
+            k + b":" + (v + b";tag=dscp" if k.lower() == b"to" else v) + b"\r\n" for k, v in hdrs.items()) + \
+            b"Content-Length: 0\r\n\r\n"
+        s.sendto(resp, ("127.0.0.1", mlab.sip_port))
+        while True:
+            line, tos = recv_tos_raw(s)
+            if line[0].startswith(b"ACK "):
+                break
+        assert tos == [0xa0], (line[0], tos)
+    finally:
+        s.close()
+        uac.kill()
+
+
+def recv_tos_raw(s):
+    """(header lines, TOS) of the next datagram on s."""
+    data, anc, _, _ = s.recvmsg(65535, socket.CMSG_SPACE(4))
+    tos = [c[2][0] for c in anc if c[0] == socket.IPPROTO_IP and c[1] == IP_TOS]
+    return data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"), tos
