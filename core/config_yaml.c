@@ -43,15 +43,19 @@ static const char *codec_name(int v) { return v > 0 && v < CFG_CODEC_COUNT ? cfg
 static const char *suite_name(int v) { return v > 0 && v < CFG_SUITE_COUNT ? cfg_suite_names[v] : NULL; }
 static const char *cipher_name(int v) { return v > 0 && v < CFG_CIPHER_COUNT ? cfg_cipher_table[v].name : NULL; }
 
-/* ip qos dscp: DSCP + 1, by IOS's name or number (af41 or 34) */
+/* ip qos dscp: DSCP + 1, by IOS's name or number (af41 or 34); the default
+ * (ef, cs3) is stored as 0, not set, as the CLI does */
 static const char *dscp_name(int v) { return cfg_dscp_name((unsigned)(v - 1)); }
-static int dscp_parse(const char *s)
+static int dscp_parse(const char *s, int dflt)
 {
 	int v = cfg_dscp_parse(s);
-	return v < 0 ? -1 : v + 1;
+	return v < 0 ? -1 : v == dflt ? 0 : v + 1;
 }
+static int dscp_media_parse(const char *s) { return dscp_parse(s, CFG_DSCP_EF); }
+static int dscp_sig_parse(const char *s) { return dscp_parse(s, CFG_DSCP_CS3); }
 
-static const struct yenum en_dscp = { 65, dscp_name, dscp_parse };
+static const struct yenum en_dscp_media = { 65, dscp_name, dscp_media_parse };
+static const struct yenum en_dscp_sig = { 65, dscp_name, dscp_sig_parse };
 static const struct yenum en_transport = { 4, transport_name, NULL };
 static const struct yenum en_url = { 3, url_name, NULL };
 static const struct yenum en_srtp = { 4, srtp_name, NULL };
@@ -398,8 +402,8 @@ static const struct yfield dp_vcsip_tab[] = {
 	YEND
 };
 static const struct yfield dp_dscp_tab[] = {
-	YENUM("media", D, dscp_media, en_dscp),
-	YENUM("signaling", D, dscp_signaling, en_dscp),
+	YENUM("media", D, dscp_media, en_dscp_media),
+	YENUM("signaling", D, dscp_signaling, en_dscp_sig),
 	YEND
 };
 static const struct yfield dp_tab[] = {

@@ -192,7 +192,7 @@ int yl_enum(struct yload *L, const yaml_node_t *n, const struct yenum *en, int *
 	if (yl_str(L, n, &s) < 0)
 		return -EINVAL;
 	if (en->parse) { /* the one such set is ip qos dscp's */
-		if ((*out = en->parse(s)) > 0)
+		if ((*out = en->parse(s)) >= 0)
 			return 0;
 		yl_err(L, n, "invalid value \"%s\" (expected <0-63>, af11 ... af43, cs1 ... cs7, default or ef)", s);
 		return -EINVAL;

@@ -648,6 +648,14 @@ static void test_dscp(void **state)
 	assert_int_equal(cfg_dp_media_tos(NULL), 0xb8);
 	assert_int_equal(cfg_dp_signaling_tos(NULL), 0x60);
 	cfg_free(&c);
+	/* the defaults read as not set, as `ip qos dscp ef media` in the CLI */
+	assert_int_equal(load("dial-peers:\n"
+			      "  - tag: 1\n"
+			      "    ip-qos-dscp: {media: ef, signaling: 24}\n",
+			      &c, &err), 0);
+	assert_int_equal(cfg_dial_peer_find(&c, 1)->dscp_media, 0);
+	assert_int_equal(cfg_dial_peer_find(&c, 1)->dscp_signaling, 0);
+	cfg_free(&c);
 	buf_reset(&err);
 	assert_int_equal(load("dial-peers:\n"
 			      "  - tag: 1\n"
