@@ -455,6 +455,73 @@ CLI_CMD(dp_vad, MODE_DIAL_PEER, CLI_F_NO,
 	return set_bool(vty, &dp->no_vad, a->no);
 }
 
+/* `ip qos dscp VALUE media|signaling`: the DSCP of the call leg towards this
+ * dial-peer (RTP and RTCP) and of the SIP messages sent to its target.  The
+ * defaults, EF and CS3, are stored as 0 and not shown, as IOS does; `no ip qos
+ * dscp` alone returns both to their defaults. */
+CLI_CMD(dp_ip_qos_dscp, MODE_DIAL_PEER, CLI_F_NO,
+	"ip qos dscp {<0-63>$v|af11|af12|af13|af21|af22|af23|af31|af32|af33|af41|af42|af43|cs1|cs2|cs3|cs4|cs5|cs6|cs7|default|ef} {media|signaling}",
+	"IP settings of this dial-peer\n"
+	"Quality of service\n"
+	"DSCP of the packets sent to this dial-peer\n"
+	"Differentiated services codepoint value\n"
+	"Match packets with AF11 dscp (001010)\n"
+	"Match packets with AF12 dscp (001100)\n"
+	"Match packets with AF13 dscp (001110)\n"
+	"Match packets with AF21 dscp (010010)\n"
+	"Match packets with AF22 dscp (010100)\n"
+	"Match packets with AF23 dscp (010110)\n"
+	"Match packets with AF31 dscp (011010)\n"
+	"Match packets with AF32 dscp (011100)\n"
+	"Match packets with AF33 dscp (011110)\n"
+	"Match packets with AF41 dscp (100010)\n"
+	"Match packets with AF42 dscp (100100)\n"
+	"Match packets with AF43 dscp (100110)\n"
+	"Match packets with CS1(precedence 1) dscp (001000)\n"
+	"Match packets with CS2(precedence 2) dscp (010000)\n"
+	"Match packets with CS3(precedence 3) dscp (011000)\n"
+	"Match packets with CS4(precedence 4) dscp (100000)\n"
+	"Match packets with CS5(precedence 5) dscp (101000)\n"
+	"Match packets with CS6(precedence 6) dscp (110000)\n"
+	"Match packets with CS7(precedence 7) dscp (111000)\n"
+	"Match packets with default dscp (000000)\n"
+	"Match packets with EF dscp (101110)\n"
+	"Apply DSCP to media (RTP and RTCP) packets\n"
+	"Apply DSCP to signaling (SIP) packets\n")
+{
+	struct cfg_dial_peer *dp = peer(vty);
+	bool media = cli_has(a, "media"), sig = cli_has(a, "signaling");
+	int v = -1;
+	uint8_t m, s;
+
+	if (!dp)
+		return CLI_ERR;
+	if (!a->no) {
+		const char *num = cli_get(a, "v");
+		for (int k = 0; !num && k < a->n && v < 0; k++)
+			if (a->t[k].kw)
+				v = cfg_dscp_parse(a->t[k].kw);
+		if (num)
+			v = cfg_dscp_parse(num);
+		if (v < 0 || (!media && !sig))
+			return cmdu_incomplete(vty);
+	} else if (!media && !sig) {
+		media = sig = true;
+	}
+	m = dp->dscp_media;
+	s = dp->dscp_signaling;
+	if (media)
+		m = a->no || v == CFG_DSCP_EF ? 0 : (uint8_t)(v + 1);
+	if (sig)
+		s = a->no || v == CFG_DSCP_CS3 ? 0 : (uint8_t)(v + 1);
+	if (m != dp->dscp_media || s != dp->dscp_signaling) {
+		dp->dscp_media = m;
+		dp->dscp_signaling = s;
+		cmdu_changed(vty);
+	}
+	return CLI_OK;
+}
+
 /* `{rtp-nte}` rather than `rtp-nte`: the braces let `no dtmf-relay` stop
  * after the first keyword, as on IOS. */
 CLI_CMD(dp_dtmf_relay, MODE_DIAL_PEER, CLI_F_NO,

@@ -244,6 +244,19 @@ extern const char *const cfg_codec_names[CFG_CODEC_COUNT]; /* "g711ulaw", ... */
 struct cfg_codec_entry { uint8_t pref; enum cfg_codec codec; uint16_t bytes; /* 0 = not set */ };
 /* `bytes N` for codec c: 0, or the IOS message for a size c cannot take. */
 const char *cfg_codec_bytes_check(enum cfg_codec c, unsigned bytes);
+
+/* `ip qos dscp`: IOS's DSCP names (af11 ... af43, cs1 ... cs7, default, ef)
+ * and numbers 0-63.  cfg_dscp_parse(): the value, or -EINVAL.
+ * cfg_dscp_name(): IOS's name of a value, else its number ("5"); NULL above 63.
+ * The TOS bytes of a dial-peer (NULL: no dial-peer) for its media and its
+ * signalling: its DSCP << 2, the defaults EF (0xb8) and CS3 (0x60). */
+#define CFG_DSCP_EF 46
+#define CFG_DSCP_CS3 24
+struct cfg_dial_peer;
+int cfg_dscp_parse(const char *s);
+const char *cfg_dscp_name(unsigned dscp);
+int cfg_dp_media_tos(const struct cfg_dial_peer *dp);
+int cfg_dp_signaling_tos(const struct cfg_dial_peer *dp);
 struct cfg_codec_class {     /* voice class codec TAG */
 	char tag[CFG_NAME_LEN];
 	CFG_VEC(struct cfg_codec_entry) e; /* sorted by pref */
@@ -308,6 +321,8 @@ struct cfg_dial_peer {
 	enum cfg_codec codec;               /* codec NAME */
 	uint16_t codec_bytes;               /*   ... bytes N (0 = not set) */
 	bool no_vad;                        /* no vad (no effect: media flows through) */
+	uint8_t dscp_media;                 /* ip qos dscp X media: DSCP + 1, 0 = default (ef) */
+	uint8_t dscp_signaling;             /* ip qos dscp X signaling: DSCP + 1, 0 = default (cs3) */
 	bool dtmf_rtp_nte;
 	enum cfg_srtp srtp;
 	int8_t preference;                  /* -1 = not configured, else 0..10 */

@@ -4,6 +4,7 @@
 #include "core/config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -195,4 +196,48 @@ const char *cfg_srtp_str(enum cfg_srtp s)
 	case CFG_SRTP_OFF: break;
 	}
 	return "";
+}
+
+/* ------------------------------------------------------------------ */
+/* ip qos dscp                                                          */
+
+static const char *const dscp_names[64] = {
+	[0] = "default", [8] = "cs1", [10] = "af11", [12] = "af12", [14] = "af13",
+	[16] = "cs2", [18] = "af21", [20] = "af22", [22] = "af23", [24] = "cs3",
+	[26] = "af31", [28] = "af32", [30] = "af33", [32] = "cs4", [34] = "af41",
+	[36] = "af42", [38] = "af43", [40] = "cs5", [46] = "ef", [48] = "cs6", [56] = "cs7",
+};
+static const char *const dscp_numbers[64] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "51", "52", "53", "54", "55", "56", "57", "58", "59", "60", "61", "62", "63" };
+
+int cfg_dscp_parse(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (int i = 0; i < 64; i++)
+		if (dscp_names[i] && !strcasecmp(s, dscp_names[i]))
+			return i;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	v = strtol(s, &end, 10);
+	return *end || v < 0 || v > 63 ? -EINVAL : (int)v;
+}
+
+const char *cfg_dscp_name(unsigned dscp)
+{
+	if (dscp > 63)
+		return NULL;
+	return dscp_names[dscp] ? dscp_names[dscp] : dscp_numbers[dscp];
+}
+
+int cfg_dp_media_tos(const struct cfg_dial_peer *dp)
+{
+	return (dp && dp->dscp_media ? dp->dscp_media - 1 : CFG_DSCP_EF) << 2;
+}
+
+int cfg_dp_signaling_tos(const struct cfg_dial_peer *dp)
+{
+	return (dp && dp->dscp_signaling ? dp->dscp_signaling - 1 : CFG_DSCP_CS3) << 2;
 }

@@ -386,6 +386,10 @@ int cfg_render_dial_peer(const struct cfg_dial_peer *d, struct buf *out)
 		else
 			P(" codec %s\n", cfg_codec_names[d->codec]);
 	}
+	if (d->dscp_media && d->dscp_media - 1 != CFG_DSCP_EF)
+		P(" ip qos dscp %s media\n", cfg_dscp_name(d->dscp_media - 1u));
+	if (d->dscp_signaling && d->dscp_signaling - 1 != CFG_DSCP_CS3)
+		P(" ip qos dscp %s signaling\n", cfg_dscp_name(d->dscp_signaling - 1u));
 	if (d->no_vad)
 		P(" no vad\n");
 	if (d->dtmf_rtp_nte)

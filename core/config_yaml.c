@@ -44,17 +44,30 @@ static const char *suite_name(int v) { return v > 0 && v < CFG_SUITE_COUNT ? cfg
 static const char *eo_name(int v) { return v == CFG_EO_FORCED ? "forced" : v == CFG_EO_SYSTEM ? "system" : NULL; }
 static const char *cipher_name(int v) { return v > 0 && v < CFG_CIPHER_COUNT ? cfg_cipher_table[v].name : NULL; }
 
-static const struct yenum en_transport = { 4, transport_name };
-static const struct yenum en_url = { 3, url_name };
-static const struct yenum en_srtp = { 4, srtp_name };
-static const struct yenum en_cnsan = { 4, cnsan_name };
-static const struct yenum en_enroll = { 4, cfg_yaml_enroll_name };
-static const struct yenum en_sipv2 = { 2, sipv2_name };
-static const struct yenum en_nte = { 2, nte_name };
-static const struct yenum en_codec = { CFG_CODEC_COUNT, codec_name };
-static const struct yenum en_suite = { CFG_SUITE_COUNT, suite_name };
-static const struct yenum en_cipher = { CFG_CIPHER_COUNT, cipher_name };
-static const struct yenum en_eo = { 3, eo_name };
+/* ip qos dscp: DSCP + 1, by IOS's name or number (af41 or 34); the default
+ * (ef, cs3) is stored as 0, not set, as the CLI does */
+static const char *dscp_name(int v) { return cfg_dscp_name((unsigned)(v - 1)); }
+static int dscp_parse(const char *s, int dflt)
+{
+	int v = cfg_dscp_parse(s);
+	return v < 0 ? -1 : v == dflt ? 0 : v + 1;
+}
+static int dscp_media_parse(const char *s) { return dscp_parse(s, CFG_DSCP_EF); }
+static int dscp_sig_parse(const char *s) { return dscp_parse(s, CFG_DSCP_CS3); }
+
+static const struct yenum en_dscp_media = { 65, dscp_name, dscp_media_parse };
+static const struct yenum en_dscp_sig = { 65, dscp_name, dscp_sig_parse };
+static const struct yenum en_transport = { 4, transport_name, NULL };
+static const struct yenum en_url = { 3, url_name, NULL };
+static const struct yenum en_srtp = { 4, srtp_name, NULL };
+static const struct yenum en_cnsan = { 4, cnsan_name, NULL };
+static const struct yenum en_enroll = { 4, cfg_yaml_enroll_name, NULL };
+static const struct yenum en_sipv2 = { 2, sipv2_name, NULL };
+static const struct yenum en_nte = { 2, nte_name, NULL };
+static const struct yenum en_codec = { CFG_CODEC_COUNT, codec_name, NULL };
+static const struct yenum en_suite = { CFG_SUITE_COUNT, suite_name, NULL };
+static const struct yenum en_cipher = { CFG_CIPHER_COUNT, cipher_name, NULL };
+static const struct yenum en_eo = { 3, eo_name, NULL };
 
 const char *cfg_yaml_enum_name(const struct yenum *en, int v)
 {
@@ -391,6 +404,11 @@ static const struct yfield dp_vcsip_tab[] = {
 	YSTR("trunk-context", D, trunk_context, YC_TCTX),
 	YEND
 };
+static const struct yfield dp_dscp_tab[] = {
+	YENUM("media", D, dscp_media, en_dscp_media),
+	YENUM("signaling", D, dscp_signaling, en_dscp_sig),
+	YEND
+};
 static const struct yfield dp_tab[] = {
 	YSTR("description", D, description, YC_LINE),
 	YSTR("destination-pattern", D, dest_pattern, YC_WORD),
@@ -404,6 +422,7 @@ static const struct yfield dp_tab[] = {
 	YENUM("codec", D, codec, en_codec),
 	YINT("codec-bytes", D, codec_bytes, 10, 240),
 	YBOOL("no-vad", D, no_vad),
+	YGRP("ip-qos-dscp", dp_dscp_tab, NULL),
 	YENUM("dtmf-relay", D, dtmf_rtp_nte, en_nte),
 	YENUM("srtp", D, srtp, en_srtp),
 	{ .key = "preference", .kind = YF_INT, .off = offsetof(D, preference),

@@ -60,6 +60,8 @@ enum yref {
 struct yenum {
 	int count;
 	const char *(*name)(int v);
+	int (*parse)(const char *s); /* optional, replaces the names when reading:
+					v (0: the default, stored unset) or -1 */
 };
 
 /* Targets allowed in a YF_TARGET field. */

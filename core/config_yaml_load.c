@@ -191,6 +191,12 @@ int yl_enum(struct yload *L, const yaml_node_t *n, const struct yenum *en, int *
 
 	if (yl_str(L, n, &s) < 0)
 		return -EINVAL;
+	if (en->parse) { /* the one such set is ip qos dscp's */
+		if ((*out = en->parse(s)) >= 0)
+			return 0;
+		yl_err(L, n, "invalid value \"%s\" (expected <0-63>, af11 ... af43, cs1 ... cs7, default or ef)", s);
+		return -EINVAL;
+	}
 	for (int v = 1; v < en->count; v++) {
 		name = cfg_yaml_enum_name(en, v);
 		if (!name)

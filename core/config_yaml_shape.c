@@ -261,8 +261,8 @@ static int keyword_list(struct yload *L, yaml_node_t *n, const struct yenum *en,
 }
 
 static const char *curve_name(int v) { return v > 0 && v < CFG_CURVE_COUNT ? cfg_curve_names[v] : NULL; }
-static const struct yenum en_revoc = { 3, cfg_yaml_revoc_name };
-static const struct yenum en_curve = { CFG_CURVE_COUNT, curve_name };
+static const struct yenum en_revoc = { 3, cfg_yaml_revoc_name, NULL };
+static const struct yenum en_curve = { CFG_CURVE_COUNT, curve_name, NULL };
 
 static const struct yfield ka_profile_tab[] = {
 	{ .key = "profile", .kind = YF_TAG, .off = offsetof(struct cfg_dial_peer, keepalive_profile),

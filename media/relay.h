@@ -74,6 +74,10 @@ void relay_ports_free(struct relay_ports *p);
  * the session is added) until relay_ports_release(). */
 int relay_ports_alloc(struct relay_ports *p, const struct sockaddr_storage *addr, bool rtcp_mux,
 		      struct relay_pair *out);
+/* Mark the pair's packets (RTP and RTCP) with this TOS byte (DSCP << 2):
+ * IP_TOS or IPV6_TCLASS.  0 or -errno.  Any thread: the relay only reads and
+ * writes the fds. */
+int relay_pair_set_tos(const struct relay_pair *pair, int tos);
 /* Close the pair's sockets and return its port; pair->rtp_fd becomes -1. */
 void relay_ports_release(struct relay_ports *p, struct relay_pair *pair);
 unsigned relay_ports_avail(const struct relay_ports *p);   /* free pairs */

@@ -91,6 +91,23 @@ static void set_port(struct sockaddr_storage *ss, uint16_t port)
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
+static int set_tos(int fd, int family, int tos)
+{
+	int rc = family == AF_INET6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos))
+				    : setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	return rc < 0 ? -errno : 0;
+}
+
+int relay_pair_set_tos(const struct relay_pair *pair, int tos)
+{
+	int family = pair->local.ss_family, rc = 0;
+	if (pair->rtp_fd >= 0)
+		rc = set_tos(pair->rtp_fd, family, tos);
+	if (!rc && pair->rtcp_fd >= 0)
+		rc = set_tos(pair->rtcp_fd, family, tos);
+	return rc;
+}
+
 /* One non-blocking UDP socket bound on addr:port; the fd or -errno. */
 static int bind_one(const struct sockaddr_storage *addr, uint16_t port)
 {

@@ -95,6 +95,7 @@ int media_call_new(struct media_call **out, uint32_t call_id)
 	mc->eo_leg = -1;
 	for (int i = 0; i < 2; i++) {
 		mc->leg[i].pair.rtp_fd = mc->leg[i].pair.rtcp_fd = -1;
+		mc->leg[i].tos = cfg_dp_media_tos(NULL);
 		sdes_prefs_default(&mc->leg[i].prefs);
 	}
 	*out = mc;
@@ -205,6 +206,10 @@ void media_call_set_peer(struct media_call *mc, int leg, const struct cfg *c,
 	} else if (dp && dp->codec) {
 		snprintf(l->codecs[l->ncodecs++], sizeof(l->codecs[0]), "%s", cfg_codec_names[dp->codec]);
 	}
+	/* ip qos dscp ... media: on the ports facing this leg, now or when bound */
+	l->tos = cfg_dp_media_tos(dp);
+	if (l->have_pair)
+		(void)relay_pair_set_tos(&l->pair, l->tos);
 	/* a new outbound attempt starts its B side afresh */
 	l->noffered = 0;
 	l->srtp = false;
@@ -279,6 +284,7 @@ int msess_ensure_pairs(struct media_call *mc, int family, char *reason, size_t r
 			return 503;
 		}
 		l->have_pair = true;
+		(void)relay_pair_set_tos(&l->pair, l->tos);
 		if (!mc->pool)
 			mc->pool = M.ports;
 	}

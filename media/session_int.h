@@ -18,6 +18,7 @@ struct media_leg {          /* one side of a call's media; owned by media_call *
 	size_t ncodecs;
 	struct relay_pair pair;             /* our ports facing this leg */
 	bool have_pair;
+	int tos;                            /* its dial-peer's ip qos dscp media, as TOS */
 	struct sockaddr_storage remote;     /* from SDP */
 	int remote_rtcp_port;
 	struct sdes_crypto offered[MAX_OFFER]; /* our offer to this leg */

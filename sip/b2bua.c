@@ -599,6 +599,9 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 	if (have_in) {
 		c->in_peer = m.peer->tag;
 		l->dial_peer = m.peer->tag;
+		/* our requests to the caller: its ip qos dscp ... signaling */
+		l->dest.tos_set = true;
+		l->dest.tos = (uint8_t)cfg_dp_signaling_tos(&m.peer->cfg);
 		if (sipdbg.dialpeer)
 			sipdbg_printf("DIALPEER", "call %u: inbound dial-peer %u matched: %s", c->id, m.peer->tag, m.why);
 	}

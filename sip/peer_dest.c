@@ -45,6 +45,8 @@ int sip_peer_dest(const struct cfg *cfg, const struct cfg_dial_peer *dp, enum cf
 	memset(d, 0, sizeof(*d));
 	d->udp_fd = -1;
 	d->dial_peer = dp->tag;
+	d->tos_set = true;   /* ip qos dscp ... signaling, else CS3 */
+	d->tos = (uint8_t)cfg_dp_signaling_tos(dp);
 	d->proto = sip_peer_proto(cfg, dp, force);
 	const struct cfg_target *tg = sip_peer_target(cfg, dp);
 	uint16_t port = tg->port ? tg->port : (d->proto == SIP_PROTO_TLS ? 5061 : 5060);

@@ -181,7 +181,11 @@ static void udp_cb(void *arg, uint32_t events)
 
 void sip_sock_set_dscp(int fd, int family)
 {
-	int tos = SIP_DSCP_CS3_TOS;
+	sip_sock_set_tos(fd, family, SIP_DSCP_CS3_TOS);
+}
+
+void sip_sock_set_tos(int fd, int family, int tos)
+{
 	if (family == AF_INET6)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
 	else
@@ -376,6 +380,33 @@ static int udp_fd_for(const struct sip_dest *dst)
 	return any ? any->fd : -1;
 }
 
+/* One datagram from the shared listener socket fd; a dial-peer's TOS goes
+ * with it as an IP_TOS / IPV6_TCLASS control message (the socket's own, CS3,
+ * otherwise).  sendto's result. */
+static ssize_t udp_send(int fd, const struct sip_dest *dst, const char *data, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)data, .iov_len = len };
+	struct msghdr mh = { .msg_name = (void *)(uintptr_t)&dst->addr, .msg_namelen = ss_len(&dst->addr),
+			     .msg_iov = &iov, .msg_iovlen = 1 };
+	int tos = dst->tos;
+
+	if (!dst->tos_set)
+		return sendto(fd, data, len, MSG_DONTWAIT, (const struct sockaddr *)&dst->addr, ss_len(&dst->addr));
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = dst->addr.ss_family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	cm->cmsg_type = dst->addr.ss_family == AF_INET6 ? IPV6_TCLASS : IP_TOS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &tos, sizeof(tos));
+	return sendmsg(fd, &mh, MSG_DONTWAIT);
+}
+
 int sip_transport_send(const struct sip_dest *dst, const char *data, size_t len,
 		       sip_send_fail_fn fail, void *arg)
 {
@@ -385,7 +416,7 @@ int sip_transport_send(const struct sip_dest *dst, const char *data, size_t len,
 			T.stats[SIP_PROTO_UDP].send_failures++;
 			return -ENOTCONN;
 		}
-		if (sendto(fd, data, len, MSG_DONTWAIT, (const struct sockaddr *)&dst->addr, ss_len(&dst->addr)) < 0) {
+		if (udp_send(fd, dst, data, len) < 0) {
 			T.stats[SIP_PROTO_UDP].send_failures++;
 			return -errno;
 		}

@@ -42,6 +42,8 @@ struct sip_dest {           /* where to send */
 	struct tls_policy *tls;    /* TLS client policy (borrowed) */
 	char tls_name[256];        /* SNI / expected peer name, "" = none */
 	uint32_t dial_peer;        /* the dial-peer this goes to, 0 = none (for show) */
+	bool tos_set;              /* mark with tos (its ip qos dscp ... signaling): per */
+	uint8_t tos;               /*   datagram over UDP, on the connection opened for it */
 };
 
 /* Result of an asynchronous send (connect or handshake failure). */

@@ -40,6 +40,8 @@ void sip_conn_failed(enum sip_proto proto, const struct sockaddr_storage *remote
  * media is EF, media/relay_ports.c).  Accepted TCP connections inherit it. */
 #define SIP_DSCP_CS3_TOS 0x60
 void sip_sock_set_dscp(int fd, int family);
+/* The same with another TOS byte (a dial-peer's ip qos dscp ... signaling). */
+void sip_sock_set_tos(int fd, int family, int tos);
 
 void sip_stream_init(void);
 void sip_stream_fini(void);

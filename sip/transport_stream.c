@@ -492,7 +492,8 @@ int sip_stream_send(const struct sip_dest *dst, const char *data, size_t len,
 		int fd = socket(dst->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return -errno;
-		sip_sock_set_dscp(fd, dst->addr.ss_family);
+		/* a connection shared by dial-peers keeps the first one's DSCP */
+		sip_sock_set_tos(fd, dst->addr.ss_family, dst->tos_set ? dst->tos : SIP_DSCP_CS3_TOS);
 		socklen_t al = dst->addr.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 		if (connect(fd, (const struct sockaddr *)&dst->addr, al) < 0 && errno != EINPROGRESS) {
 			int e = errno;

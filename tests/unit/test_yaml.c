@@ -211,6 +211,8 @@ static void build_full(struct cfg *c)
 	CFG_SET(d->trunk_context, "+1-630");
 	CFG_SET(d->vc_codec, "1");
 	d->codec = CFG_CODEC_G729R8;
+	d->dscp_media = 34 + 1;      /* af41 */
+	d->dscp_signaling = 5 + 1;   /* no name: a number */
 	d->dtmf_rtp_nte = true;
 	d->srtp = CFG_SRTP_ON;
 	d->preference = 10;
@@ -229,6 +231,7 @@ static void build_full(struct cfg *c)
 	d->srtp = CFG_SRTP_OFF;
 	CFG_SET(d->description, "1:30"); /* a base-60 number to YAML 1.1 */
 	CFG_SET(d->dest_pattern, "911");
+	d->dscp_signaling = 0 + 1;   /* default */
 }
 
 /* Emit c, load it back into a fresh cfg, return the YAML text (caller frees). */
@@ -275,6 +278,8 @@ static void test_roundtrip_full(void **state)
 	assert_non_null(strstr(y, "tls-version: v1.2 minimum\n"));
 	assert_non_null(strstr(y, "revocation-check: [crl, none]\n"));
 	assert_non_null(strstr(y, "ecdh-curve: [secp384r1, x25519]\n"));
+	assert_non_null(strstr(y, "  ip-qos-dscp:\n    media: af41\n    signaling: \"5\"\n"));
+	assert_non_null(strstr(y, "  ip-qos-dscp:\n    signaling: default\n"));
 	assert_null(strstr(y, "subject-name: \n"));
 	free(y);
 	free(y2);
@@ -626,6 +631,50 @@ static void test_lists(void **state)
 	buf_free(&err);
 }
 
+/* ip qos dscp: names and numbers read, a bad value named with the choices */
+static void test_dscp(void **state)
+{
+	(void)state;
+	struct cfg c;
+	struct buf err = BUF_INIT;
+	assert_int_equal(load("dial-peers:\n"
+			      "  - tag: 1\n"
+			      "    ip-qos-dscp: {media: 34, signaling: CS5}\n"
+			      "  - tag: 2\n"
+			      "    ip-qos-dscp: {media: 0, signaling: \"63\"}\n",
+			      &c, &err), 0);
+	assert_int_equal(err.len, 0);
+	assert_int_equal(cfg_dial_peer_find(&c, 1)->dscp_media, 34 + 1);
+	assert_int_equal(cfg_dial_peer_find(&c, 1)->dscp_signaling, 40 + 1);
+	assert_int_equal(cfg_dp_media_tos(cfg_dial_peer_find(&c, 1)), 0x88);
+	assert_int_equal(cfg_dp_signaling_tos(cfg_dial_peer_find(&c, 1)), 0xa0);
+	assert_int_equal(cfg_dp_media_tos(cfg_dial_peer_find(&c, 2)), 0);
+	assert_int_equal(cfg_dp_signaling_tos(cfg_dial_peer_find(&c, 2)), 0xfc);
+	assert_int_equal(cfg_dp_media_tos(NULL), 0xb8);
+	assert_int_equal(cfg_dp_signaling_tos(NULL), 0x60);
+	cfg_free(&c);
+	/* the defaults read as not set, as `ip qos dscp ef media` in the CLI */
+	assert_int_equal(load("dial-peers:\n"
+			      "  - tag: 1\n"
+			      "    ip-qos-dscp: {media: ef, signaling: 24}\n",
+			      &c, &err), 0);
+	assert_int_equal(cfg_dial_peer_find(&c, 1)->dscp_media, 0);
+	assert_int_equal(cfg_dial_peer_find(&c, 1)->dscp_signaling, 0);
+	cfg_free(&c);
+	buf_reset(&err);
+	assert_int_equal(load("dial-peers:\n"
+			      "  - tag: 1\n"
+			      "    ip-qos-dscp: {media: af44, signaling: 64}\n",
+			      &c, &err), -EINVAL);
+	assert_string_equal(buf_str(&err),
+		"t.yaml:3: dial-peers[tag=1].ip-qos-dscp.media: invalid value \"af44\" "
+		"(expected <0-63>, af11 ... af43, cs1 ... cs7, default or ef)\n"
+		"t.yaml:3: dial-peers[tag=1].ip-qos-dscp.signaling: invalid value \"64\" "
+		"(expected <0-63>, af11 ... af43, cs1 ... cs7, default or ef)\n");
+	cfg_free(&c);
+	buf_free(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -637,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_type_errors),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_dscp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
