@@ -260,7 +260,7 @@ static void fail_check(struct tls_conn *c, unsigned status, const gnutls_x509_cr
 
 	tls_check_text(status, chain, n, names ? names : check_name ? c->name : NULL,
 		       tls_policy_crl_issuer(c->pol, c->server), tls_policy_trustpoint(c->pol),
-		       time(NULL), buf, sizeof(buf));
+		       c->server, time(NULL), buf, sizeof(buf));
 	free(c->check);
 	c->check = strdup(buf);
 }
@@ -743,13 +743,15 @@ void tls_session_fail_detail(const struct tls_conn *c, struct tls_fail_detail *d
 			snprintf(d->sni, sizeof(d->sni), "%s", c->name);
 		if (c->name[0] && tls_policy_validates_server_name(p))
 			snprintf(d->expected, sizeof(d->expected), "%s", c->name);
-		snprintf(d->offered_versions, sizeof(d->offered_versions), "%s%s%s",
-			 tls_policy_has_version(p, 0x0303) ? "TLSv1.2" : "",
-			 tls_policy_has_version(p, 0x0303) && tls_policy_has_version(p, 0x0304) ? ", " : "",
-			 tls_policy_has_version(p, 0x0304) ? "TLSv1.3" : "");
-		snprintf(d->offered_ciphers, sizeof(d->offered_ciphers), "%s", tls_policy_suites(p));
-		tls_policy_groups_text(p, d->offered_curves, sizeof(d->offered_curves));
 	}
+	/* ours: what we offer as a client, what we accept as a server */
+	snprintf(c->server ? d->our_versions : d->offered_versions, sizeof(d->our_versions), "%s%s%s",
+		 tls_policy_has_version(p, 0x0303) ? "TLSv1.2" : "",
+		 tls_policy_has_version(p, 0x0303) && tls_policy_has_version(p, 0x0304) ? ", " : "",
+		 tls_policy_has_version(p, 0x0304) ? "TLSv1.3" : "");
+	snprintf(c->server ? d->our_ciphers : d->offered_ciphers, sizeof(d->our_ciphers), "%s",
+		 tls_policy_suites(p));
+	tls_policy_groups_text(p, c->server ? d->our_curves : d->offered_curves, sizeof(d->our_curves));
 	if (c->sh_version) {
 		d->hello_seen = c->sh_seen;
 		if (c->sh_seen)

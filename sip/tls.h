@@ -257,9 +257,11 @@ void tls_format_failure(const char *reason, unsigned conn_id, const char *local,
 
 /* For struct tls_fail_detail (sip/tls_fail.c): the check that failed, in
  * one line ("validity: ...; chain: ...; revocation: ...; name: ...");
- * names = the name(s) expected or NULL; crl_issuer "" when no CRL. */
+ * names = the name(s) expected or NULL; crl_issuer "" when no CRL;
+ * of_client: the certificate is a client's (we are the server). */
 void tls_check_text(unsigned status, const gnutls_x509_crt_t *chain, size_t n, const char *names,
-		    const char *crl_issuer, const char *trustpoint, time_t now, char *buf, size_t bufsz);
+		    const char *crl_issuer, const char *trustpoint, bool of_client, time_t now,
+		    char *buf, size_t bufsz);
 /* What the ClientHello offered: "TLSv1.2, TLSv1.3" and IANA suite names. */
 void tls_hello_offers(const struct tls_hello *h, char *vers, size_t versz, char *suites, size_t suitesz);
 /* The leaf's subject, issuer, CN, SANs (DNS first), serial and dates into d. */

@@ -185,7 +185,8 @@ static void crt_issuer(gnutls_x509_crt_t crt, char *buf, size_t sz)
 }
 
 void tls_check_text(unsigned status, const gnutls_x509_crt_t *chain, size_t n, const char *names,
-		    const char *crl_issuer, const char *trustpoint, time_t now, char *buf, size_t bufsz)
+		    const char *crl_issuer, const char *trustpoint, bool of_client, time_t now,
+		    char *buf, size_t bufsz)
 {
 	char item[TLS_FAIL_LONG], name[TLS_NAME_LEN], dn[TLS_DN_LEN], date[40];
 
@@ -248,7 +249,8 @@ void tls_check_text(unsigned status, const gnutls_x509_crt_t *chain, size_t n, c
 		add(buf, bufsz, "; ", item);
 	}
 	if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
-		add(buf, bufsz, "; ", "key purpose: the certificate is not for this TLS role");
+		add(buf, bufsz, "; ", of_client ? "key purpose: the certificate is not for TLS client use"
+			: "key purpose: the certificate is not for TLS server use");
 	if (status & ~(unsigned)(GNUTLS_CERT_INVALID | GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED |
 				 GNUTLS_CERT_REVOKED | GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
 				 GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_UNEXPECTED_OWNER |
@@ -280,21 +282,22 @@ static void validity_text(const struct tls_fail_detail *d, time_t now, char *buf
 		snprintf(buf, sz, "%s to %s (%lld days left)", nb, na, (long long)((d->not_after - now) / 86400));
 }
 
-/* Lines longer than WRAP_COLS are broken after a "; " or ", " separator and
- * continued under the value column. */
+/* Lines longer than WRAP_COLS are broken after a "; " separator (or, in a
+ * value without one, after ", ") and continued under the value column. */
 #define WRAP_COLS 100
 #define VALUE_COL 28
 static void wrap(void (*out)(void *, const char *), void *arg, const char *l)
 {
 	char buf[TLS_FAIL_LONG + 200];
 	size_t ind = 0, from = VALUE_COL + 10;
+	char sep = strstr(l, "; ") ? ';' : ','; /* a "; " list breaks only between its items */
 
 	for (;;) {
 		size_t len = strlen(l), bp = 0;
 
 		/* the last separator that keeps the line short, else the first one */
 		for (size_t i = from; len + ind > WRAP_COLS && i + 1 < len && (!bp || i + 1 + ind < WRAP_COLS); i++)
-			if ((l[i] == ',' || l[i] == ';') && l[i + 1] == ' ')
+			if (l[i] == sep && l[i + 1] == ' ')
 				bp = i + 1;
 		if (!bp) {
 			snprintf(buf, sizeof(buf), "%*s%s", (int)ind, "", l);
@@ -348,6 +351,12 @@ void tls_fail_lines(const struct tls_fail_detail *d, uint32_t dial_peer, const c
 	     d->offered_ciphers[0] ? d->offered_ciphers : "unknown");
 	line(out, arg, d->server ? "Client curves" : "Curves offered", "%s",
 	     d->offered_curves[0] ? d->offered_curves : d->server ? "none" : "unknown");
+	if (d->server && !d->hello_seen) {
+		/* nothing agreed: what the client could have had */
+		line(out, arg, "Our versions", "%s", d->our_versions[0] ? d->our_versions : "none");
+		line(out, arg, "Our ciphers", "%s", d->our_ciphers[0] ? d->our_ciphers : "none");
+		line(out, arg, "Our curves", "%s", d->our_curves[0] ? d->our_curves : "none");
+	}
 	if (d->hello_seen)
 		line(out, arg, "Negotiated", "%s %s", d->version, d->cipher);
 	else if (d->version[0])

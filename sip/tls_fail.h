@@ -30,6 +30,9 @@ struct tls_fail_detail {
 	char offered_versions[48];        /* client: ours; server: the ClientHello's */
 	char offered_ciphers[TLS_FAIL_LONG]; /* client: ours; server: the ClientHello's (IANA) */
 	char offered_curves[80];          /* client: ours; server: the ClientHello's groups */
+	char our_versions[48];            /* server: ours (shown when nothing was negotiated) */
+	char our_ciphers[TLS_FAIL_LONG];
+	char our_curves[80];
 	bool cr_sent, cr_received;        /* CertificateRequest sent / received */
 	bool cert_sent;                   /* we sent a certificate (client, when asked) */
 	char alert_received[64];          /* GnuTLS alert name, "" if none */

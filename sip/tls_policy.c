@@ -270,6 +270,8 @@ void tls_iana_name(const char *g, char *buf, size_t sz)
 	len = strlen(buf);
 	if (len > 5 && !strcmp(buf + len - 5, "_SHA1"))
 		buf[len - 1] = '\0';
+	else if (len > 18 && strstr(buf, "_WITH_") && !strcmp(buf + len - 18, "_CHACHA20_POLY1305"))
+		snprintf(buf + len, sz - len, "_SHA256"); /* GnuTLS leaves out the PRF hash */
 }
 
 /* Record the suites the cache holds, in order. */

@@ -174,8 +174,32 @@ def test_inbound_old_version_shows_sni_and_offer(lab, tls_pki):
     assert field(b, "Client offered") == "TLSv1.1", b
     assert "TLS_" in field(b, "Client ciphers"), b
     assert field(b, "Client curves") not in (None, "none"), b
+    assert field(b, "Our versions") == "TLSv1.2", b
+    assert field(b, "Negotiated") == "nothing (failed before the ServerHello)", b
     assert field(b, "Alert sent") == "Error in protocol version", b
     assert field(b, "Peer certificate") == "none received", b
     # the brief output has no detail block
     brief = core.sh("show sip-ua connections tcp tls brief").stdout
     assert "SNI received" not in brief and "TLS policy" not in brief, brief
+
+
+def test_inbound_no_shared_cipher_shows_both_lists(lab, tls_pki):
+    core = lab.start_core(extra=(
+        f"crypto pki trustpoint SBC\n revocation-check none\n certificate file {tls_pki}/sbc-chain.pem\n"
+        f" private-key file {tls_pki}/sbc-key.pem\n ca-certificate file {tls_pki}/ca-bundle.pem\n!\n"
+        "sip-ua\n transport tcp tls v1.2\n crypto signaling default trustpoint SBC\n!\n"))
+    tls_client(["openssl", "s_client", "-connect", f"{LOCAL}:{lab.tls_port}", "-tls1_2",
+                "-cipher", "ECDHE-RSA-CHACHA20-POLY1305", "-groups", "X25519"])
+    end = time.monotonic() + 5
+    while time.monotonic() < end and not tls_failed_handshakes(core):
+        time.sleep(0.1)
+    b = [v for v in failure_blocks(core).values() if " inbound " in v.split("\n")[0]]
+    assert b and "no shared cipher" in b[-1].split("\n")[0], tls_detail(core)
+    b = b[-1]
+    assert field(b, "Client offered") == "TLSv1.2", b
+    assert field(b, "Client ciphers") == "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", b
+    assert field(b, "Client curves") == "x25519", b
+    assert field(b, "Our ciphers").startswith("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "), b
+    assert "CHACHA20" not in field(b, "Our ciphers"), b
+    assert field(b, "Our curves") == "secp256r1, secp384r1, secp521r1, x25519", b
+    assert field(b, "Alert sent") == "Handshake failed", b
