@@ -733,6 +733,7 @@ void tls_session_fail_detail(const struct tls_conn *c, struct tls_fail_detail *d
 
 		if (gnutls_server_name_get(c->s, d->sni, &sz, &type, 0) < 0 || type != GNUTLS_NAME_DNS)
 			snprintf(d->sni, sizeof(d->sni), "%s", c->hello.sni);
+		tls_policy_client_names(p, d->expected, sizeof(d->expected));
 		tls_hello_offers(&c->hello, d->offered_versions, sizeof(d->offered_versions),
 				 d->offered_ciphers, sizeof(d->offered_ciphers));
 		if (c->hello.parsed)

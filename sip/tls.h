@@ -111,6 +111,8 @@ bool tls_policy_has_version(const struct tls_policy *p, uint16_t version); /* 0x
 /* With cn-san validate client|bidirectional: whether crt carries one of the
  * profile's cn-san names (true when the list is empty); names gets the list
  * as "a, b" for the failure reason. */
+/* The cn-san names a client certificate must carry, "a or b", "" if none. */
+void tls_policy_client_names(const struct tls_policy *p, char *buf, size_t sz);
 bool tls_policy_client_name_ok(const struct tls_policy *p, gnutls_x509_crt_t crt,
 			       char *names, size_t namesz);
 

@@ -545,6 +545,13 @@ static bool wild_match(const char *pat, const char *name)
 	return dot && dot != name && !strcasecmp(dot + 1, pat + 2);
 }
 
+void tls_policy_client_names(const struct tls_policy *p, char *buf, size_t sz)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; p->validate_client_name && i < p->n_names; i++)
+		join(buf, sz, " or ", p->names[i]);
+}
+
 bool tls_policy_client_name_ok(const struct tls_policy *p, gnutls_x509_crt_t crt,
 			       char *names, size_t namesz)
 {

@@ -11,7 +11,7 @@ The one-line table row and the brief output stay as they were.
 import re
 import time
 
-from conftest import (handshake_failures_logged, tls_client, tls_detail, tls_failed_handshakes,
+from conftest import (ROOT, handshake_failures_logged, tls_client, tls_detail, tls_failed_handshakes,
                       wait_tcp_listen)
 from sipphelp import free_port, lab  # noqa: F401
 from test_tls_client import call_fails_503, dnsmasq, s_server, start_core
@@ -57,11 +57,30 @@ def outbound_block(core, lab, srv_port):
     return blocks[key]
 
 
+def docs_example_block():
+    """The example block of docs/tls-troubleshooting.md ("The detail block of a failed
+    handshake"): its table row and indented lines."""
+    text = (ROOT / "docs/tls-troubleshooting.md").read_text()
+    sect = text[text.index("## The detail block of a failed handshake"):]
+    fence = sect[sect.index("```\n") + 4:]
+    fence = fence[:fence.index("```")]
+    lines = fence.splitlines()
+    start = next(i for i, line in enumerate(lines) if "certificate expired" in line)
+    return "\n".join(lines[start:])
+
+
+def normalized(block):
+    """Numbers (times, ports, ids, days) replaced, so a real block compares with the doc's."""
+    return re.sub(r"\d+", "N", block).rstrip()
+
+
 def test_expired_certificate_detail(lab, bg, tls_pki):
     srv_port = free_port()
     s_server(bg, "s_server", srv_port, tls_pki, "expired-cert.pem", "ca-inter.pem")
     core = start_core(lab, tls_pki, f"ipv4:{LOCAL}:{srv_port}")
     b = outbound_block(core, lab, srv_port)
+    # the documented example is this very output
+    assert normalized(b) == normalized(docs_example_block()), b
     assert field(b, "Dial-peer") == "200", b
     assert field(b, "TLS policy") == "trustpoint SBC, cn-san-validate server off", b
     assert field(b, "Configured by") == "crypto signaling default", b
@@ -203,3 +222,35 @@ def test_inbound_no_shared_cipher_shows_both_lists(lab, tls_pki):
     assert "CHACHA20" not in field(b, "Our ciphers"), b
     assert field(b, "Our curves") == "secp256r1, secp384r1, secp521r1, x25519", b
     assert field(b, "Alert sent") == "Handshake failed", b
+
+
+def test_inbound_client_name_mismatch(lab, tls_pki):
+    """cn-san validate client: a client certificate without the permitted name."""
+    core = lab.start_core(extra=(
+        f"crypto pki trustpoint SBC\n revocation-check none\n certificate file {tls_pki}/sbc-chain.pem\n"
+        f" private-key file {tls_pki}/sbc-key.pem\n ca-certificate file {tls_pki}/ca-bundle.pem\n!\n"
+        "voice class tls-profile 4\n trustpoint SBC\n cn-san validate client\n cn-san 1 client.test.example\n!\n"
+        "sip-ua\n transport tcp tls v1.2\n crypto signaling default trustpoint SBC\n"
+        f" crypto signaling remote-addr {LOCAL} 255.255.255.255 tls-profile 4\n!\n"))
+    rc, out = tls_client(["gnutls-cli", "--x509cafile", f"{tls_pki}/ca-root.pem", "--sni-hostname",
+                          "sbc.test.example", "--x509certfile", f"{tls_pki}/peer-chain.pem",
+                          "--x509keyfile", f"{tls_pki}/peer-key.pem", "-p", lab.tls_port, LOCAL])
+    end = time.monotonic() + 5
+    while time.monotonic() < end and not tls_failed_handshakes(core):
+        time.sleep(0.1)
+    b = [v for v in failure_blocks(core).values() if " inbound " in v.split("\n")[0]]
+    assert b and "name mismatch" in b[-1].split("\n")[0], tls_detail(core)
+    b = b[-1]
+    assert field(b, "TLS policy") == "tls-profile 4, trustpoint SBC, cn-san validate client on", b
+    assert field(b, "Configured by") == "crypto signaling remote-addr (line 1)", b
+    assert field(b, "SNI received") == "sbc.test.example", b
+    assert field(b, "Expected peer name") == "client.test.example", b
+    assert field(b, "CertificateRequest") == "sent", b
+    assert field(b, "Negotiated").startswith("TLSv1.2 TLS_"), b
+    assert field(b, "Our versions") is None, b  # negotiated: only the client's offer is shown
+    assert "CN=peer.test.example" in field(b, "Peer certificate"), b
+    assert field(b, "Failed check").endswith(
+        "name: expected client.test.example, certificate has SAN [peer.test.example, 127.0.0.1] "
+        "CN peer.test.example"), b
+    logs = re.findall(r"%SIP-2-TLS_CERT_DETAIL: (.*)", core.log_text())
+    assert len(logs) == 1 and "expected name client.test.example" in logs[0], logs
