@@ -721,19 +721,13 @@ void tls_session_fail_detail(const struct tls_conn *c, struct tls_fail_detail *d
 	const gnutls_datum_t *raw;
 	unsigned n_raw = 0;
 
-	memset(d, 0, sizeof(*d));
-	d->valid = true;
-	d->server = c->server;
-	snprintf(d->trustpoint, sizeof(d->trustpoint), "%s", tls_policy_trustpoint(p));
-	snprintf(d->profile, sizeof(d->profile), "%s", tls_policy_profile(p));
-	d->name_check = c->server ? tls_policy_validates_client_name(p) : tls_policy_validates_server_name(p);
+	tls_fail_policy(p, c->server, d);
 	if (c->server) {
 		size_t sz = sizeof(d->sni);
 		unsigned type;
 
 		if (gnutls_server_name_get(c->s, d->sni, &sz, &type, 0) < 0 || type != GNUTLS_NAME_DNS)
 			snprintf(d->sni, sizeof(d->sni), "%s", c->hello.sni);
-		tls_policy_client_names(p, d->expected, sizeof(d->expected));
 		tls_hello_offers(&c->hello, d->offered_versions, sizeof(d->offered_versions),
 				 d->offered_ciphers, sizeof(d->offered_ciphers));
 		if (c->hello.parsed)
@@ -745,14 +739,6 @@ void tls_session_fail_detail(const struct tls_conn *c, struct tls_fail_detail *d
 		if (c->name[0] && tls_policy_validates_server_name(p))
 			snprintf(d->expected, sizeof(d->expected), "%s", c->name);
 	}
-	/* ours: what we offer as a client, what we accept as a server */
-	snprintf(c->server ? d->our_versions : d->offered_versions, sizeof(d->our_versions), "%s%s%s",
-		 tls_policy_has_version(p, 0x0303) ? "TLSv1.2" : "",
-		 tls_policy_has_version(p, 0x0303) && tls_policy_has_version(p, 0x0304) ? ", " : "",
-		 tls_policy_has_version(p, 0x0304) ? "TLSv1.3" : "");
-	snprintf(c->server ? d->our_ciphers : d->offered_ciphers, sizeof(d->our_ciphers), "%s",
-		 tls_policy_suites(p));
-	tls_policy_groups_text(p, c->server ? d->our_curves : d->offered_curves, sizeof(d->our_curves));
 	if (c->sh_version) {
 		d->hello_seen = c->sh_seen;
 		if (c->sh_seen)

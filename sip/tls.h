@@ -266,6 +266,9 @@ void tls_check_text(unsigned status, const gnutls_x509_crt_t *chain, size_t n, c
 		    char *buf, size_t bufsz);
 /* What the ClientHello offered: "TLSv1.2, TLSv1.3" and IANA suite names. */
 void tls_hello_offers(const struct tls_hello *h, char *vers, size_t versz, char *suites, size_t suitesz);
+/* Reset d and fill what the policy tells: trustpoint, profile, name check,
+ * expected client names (server), our versions, suites and curves. */
+void tls_fail_policy(const struct tls_policy *p, bool server, struct tls_fail_detail *d);
 /* The leaf's subject, issuer, CN, SANs (DNS first), serial and dates into d. */
 void tls_fail_cert(gnutls_x509_crt_t leaf, struct tls_fail_detail *d);
 

@@ -399,3 +399,23 @@ bool tls_fail_cert_log(const struct tls_fail_detail *d, unsigned conn_id, time_t
 		 d->expected[0] ? "; expected name " : "", d->expected, d->check);
 	return true;
 }
+
+void tls_fail_policy(const struct tls_policy *p, bool server, struct tls_fail_detail *d)
+{
+	bool v12 = tls_policy_has_version(p, 0x0303), v13 = tls_policy_has_version(p, 0x0304);
+
+	memset(d, 0, sizeof(*d));
+	d->valid = true;
+	d->server = server;
+	snprintf(d->trustpoint, sizeof(d->trustpoint), "%s", tls_policy_trustpoint(p));
+	snprintf(d->profile, sizeof(d->profile), "%s", tls_policy_profile(p));
+	d->name_check = server ? tls_policy_validates_client_name(p) : tls_policy_validates_server_name(p);
+	if (server)
+		tls_policy_client_names(p, d->expected, sizeof(d->expected));
+	/* ours: what we offer as a client, what we accept as a server */
+	snprintf(server ? d->our_versions : d->offered_versions, sizeof(d->our_versions), "%s%s%s",
+		 v12 ? "TLSv1.2" : "", v12 && v13 ? ", " : "", v13 ? "TLSv1.3" : "");
+	snprintf(server ? d->our_ciphers : d->offered_ciphers, sizeof(d->our_ciphers), "%s",
+		 tls_policy_suites(p));
+	tls_policy_groups_text(p, server ? d->our_curves : d->offered_curves, sizeof(d->our_curves));
+}
