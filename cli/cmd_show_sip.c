@@ -367,10 +367,57 @@ struct fail_ctx {
 	int n;
 };
 
+static void print_fail_line(void *arg, const char *line)
+{
+	vty_out(arg, "%s\n", line);
+}
+
+/* Where a failed handshake's TLS policy comes from in the running-config, in
+ * the order sip_runtime.c picks it (dial-peer tls-profile, tenant tls-profile,
+ * crypto signaling remote-addr, default); "" when the running-config no longer
+ * gives that policy (changed since the failure). */
+static void policy_level(const struct cfg *c, const struct sip_tls_failure *f, char *buf, size_t sz)
+{
+	const struct tls_fail_detail *d = &f->detail;
+	const struct cfg_dial_peer *dp = f->outbound ? cfg_dial_peer_find(c, f->dial_peer) : NULL;
+	const struct cfg_tenant *ten = dp && dp->vc_tenant[0] ? cfg_tenant_find(c, dp->vc_tenant) : NULL;
+	const char *prof = NULL, *tp = NULL;
+
+	buf[0] = '\0';
+	if (!c || !d->valid || (f->outbound && !dp))
+		return;
+	if (dp && dp->vc_tls_profile[0]) {
+		prof = dp->vc_tls_profile;
+		snprintf(buf, sz, "dial-peer %u voice-class sip tls-profile", (unsigned)f->dial_peer);
+	} else if (ten && ten->tls_profile[0]) {
+		prof = ten->tls_profile;
+		snprintf(buf, sz, "voice class tenant %s tls-profile", ten->tag);
+	} else {
+		for (size_t i = 0; i < c->sipua.remote.n && !buf[0]; i++) {
+			const struct cfg_crypto_sig *sig = &c->sipua.remote.v[i].sig;
+
+			if (!cfg_prefix_contains(&c->sipua.remote.v[i].prefix, &f->remote))
+				continue;
+			prof = sig->tls_profile[0] ? sig->tls_profile : NULL;
+			tp = sig->trustpoint;
+			snprintf(buf, sz, "crypto signaling remote-addr (line %zu)", i + 1);
+		}
+		if (!buf[0] && f->outbound && c->sipua.def_tls_profile[0]) {
+			prof = c->sipua.def_tls_profile;
+			snprintf(buf, sz, "crypto signaling default tls-profile");
+		} else if (!buf[0]) {
+			tp = c->sipua.def_tp.trustpoint;
+			snprintf(buf, sz, "crypto signaling default");
+		}
+	}
+	if (prof ? strcmp(prof, d->profile) != 0 : (d->profile[0] || !tp || strcmp(tp, d->trustpoint)))
+		buf[0] = '\0';
+}
+
 static void print_failure(void *arg, const struct sip_tls_failure *f)
 {
 	struct fail_ctx *fc = arg;
-	char when[40], l[80], r[80];
+	char when[40], l[80], r[80], level[128];
 	struct tm tm;
 	localtime_r(&f->when, &tm);
 	strftime(when, sizeof(when), "%b %d %H:%M:%S", &tm);
@@ -383,6 +430,8 @@ static void print_failure(void *arg, const struct sip_tls_failure *f)
 	vty_out(fc->vty, "  %-15s %7u %-9s %-22s %-22s %s\n", when, (unsigned)f->conn_id,
 		f->outbound ? "outbound" : "inbound", sip_addr_str(&f->local, l, sizeof(l)),
 		sip_addr_str(&f->remote, r, sizeof(r)), f->reason);
+	policy_level(fc->vty->cfg, f, level, sizeof(level));
+	tls_fail_lines(&f->detail, f->dial_peer, level, time(NULL), print_fail_line, fc->vty);
 }
 
 static int by_id(const void *x, const void *y)

@@ -33,6 +33,11 @@ struct tls_conn {
 	bool cr_sent, cr_received;
 	bool verify_failed;
 	int alert;                  /* alert chosen by our verification, -1 none */
+	bool sh_seen;               /* ServerHello sent / received and accepted */
+	uint16_t sh_version;        /* ServerHello legacy_version, 0 = none seen */
+	uint8_t sh_suite[2];        /* the suite it chose */
+	int alert_rx, alert_tx;     /* fatal alerts of the failed handshake, -1 none */
+	char *check;                /* owned: the verification check that failed, NULL */
 	struct tls_hello hello;     /* ClientHello as received (server) */
 	char name[TLS_NAME_LEN];    /* expected name / SNI (client) */
 	char verify[TLS_REASON_LEN];
@@ -226,6 +231,17 @@ static int hook_cb(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 		else
 			c->cr_sent = true;
 	}
+	if (htype == GNUTLS_HANDSHAKE_SERVER_HELLO && msg && msg->size >= 38 &&
+	    incoming == !c->server && when == (incoming ? GNUTLS_HOOK_PRE : GNUTLS_HOOK_POST)) {
+		/* legacy_version(2) random(32) session_id<0..32> cipher_suite(2) */
+		size_t off = 35 + msg->data[34];
+
+		c->sh_version = (uint16_t)(msg->data[0] << 8 | msg->data[1]);
+		if (off + 2 <= msg->size)
+			memcpy(c->sh_suite, msg->data + off, 2);
+	}
+	if (htype == GNUTLS_HANDSHAKE_SERVER_HELLO && when == GNUTLS_HOOK_POST)
+		c->sh_seen = true;
 	if (incoming && when == GNUTLS_HOOK_PRE && c->server &&
 	    htype == GNUTLS_HANDSHAKE_CLIENT_HELLO && msg && !c->hello.parsed)
 		(void)tls_hello_parse(msg->data, msg->size, &c->hello);
@@ -233,6 +249,20 @@ static int hook_cb(gnutls_session_t s, unsigned htype, unsigned when, unsigned i
 		dbg(c, TLS_DEBUG_MSG, "TLS %s %s %s (%u bytes)", c->server ? "server" : "client",
 		    incoming ? "<<<" : ">>>", hs_name(htype), msg ? msg->size : 0);
 	return 0;
+}
+
+/* Keep which verification check failed, for the failure's detail. */
+static void fail_check(struct tls_conn *c, unsigned status, const gnutls_x509_crt_t *chain, size_t n,
+		       const char *names)
+{
+	char buf[TLS_FAIL_LONG];
+	bool check_name = !c->server && c->name[0] && tls_policy_validates_server_name(c->pol);
+
+	tls_check_text(status, chain, n, names ? names : check_name ? c->name : NULL,
+		       tls_policy_crl_issuer(c->pol, c->server), tls_policy_trustpoint(c->pol),
+		       c->server, time(NULL), buf, sizeof(buf));
+	free(c->check);
+	c->check = strdup(buf);
 }
 
 /* Peer certificate verification, called by GnuTLS when the Certificate
@@ -285,10 +315,12 @@ static int verify_cb(gnutls_session_t s)
 	if (status) {
 		c->alert = tls_verify_reason(status, chain, n, check_name ? c->name : NULL,
 					     c->verify, sizeof(c->verify));
+		fail_check(c, status, chain, n, NULL);
 		ret = -1;
 	} else if (c->server && n && !tls_policy_client_name_ok(c->pol, chain[0], names, sizeof(names))) {
 		tls_name_mismatch(chain[0], names, c->verify, sizeof(c->verify));
 		c->alert = GNUTLS_A_BAD_CERTIFICATE;
+		fail_check(c, GNUTLS_CERT_UNEXPECTED_OWNER, chain, n, names);
 		ret = -1;
 	} else {
 		snprintf(c->verify, sizeof(c->verify), "ok");
@@ -331,7 +363,7 @@ int tls_session_new(struct tls_policy *p, bool server, int fd, const char *name,
 		return -ENOMEM;
 	c->fd = fd;
 	c->server = server;
-	c->alert = -1;
+	c->alert = c->alert_rx = c->alert_tx = -1;
 	if (!server && name)
 		snprintf(c->name, sizeof(c->name), "%s", name);
 	if (gnutls_init(&c->s, (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK) < 0) {
@@ -374,6 +406,7 @@ void tls_session_free(struct tls_conn *c)
 		gnutls_deinit(c->s);
 	tls_policy_unref(c->pol);
 	free(c->ra);
+	free(c->check);
 	free(c);
 }
 
@@ -417,6 +450,7 @@ static void classify(struct tls_conn *c, int r)
 		gnutls_alert_description_t a = gnutls_alert_get(c->s);
 		const char *an = gnutls_alert_get_name(a);
 
+		c->alert_rx = (int)a;
 		if (a == GNUTLS_A_PROTOCOL_VERSION)
 			fixed = "protocol version";
 		else if (!c->server && c->cr_received && !gnutls_certificate_get_ours(c->s) &&
@@ -461,10 +495,18 @@ static void send_alert(struct tls_conn *c, int r)
 			a = gnutls_protocol_get_version(c->s) == GNUTLS_TLS1_3
 				? GNUTLS_A_CERTIFICATE_REQUIRED : GNUTLS_A_HANDSHAKE_FAILURE;
 	}
-	if (a >= 0)
+	if (a < 0) {
+		int level = 0, e = gnutls_error_to_alert(r, &level);
+
+		if (e >= 0 && level == GNUTLS_AL_FATAL)
+			a = e;
+	}
+	if (a >= 0) {
+		c->alert_tx = a;
 		(void)gnutls_alert_send(c->s, GNUTLS_AL_FATAL, (gnutls_alert_description_t)a);
-	else
+	} else {
 		(void)gnutls_alert_send_appropriate(c->s, r);
+	}
 }
 
 int tls_session_handshake(struct tls_conn *c)
@@ -662,6 +704,64 @@ void tls_session_info(const struct tls_conn *c, struct tls_conn_info *o)
 			break;
 		if (gnutls_x509_crt_import(crt, &raw[i], GNUTLS_X509_FMT_DER) >= 0)
 			tls_cert_describe(crt, now, &o->peer[o->n_peer++]);
+		gnutls_x509_crt_deinit(crt);
+	}
+}
+
+static void alert_text(int a, char *buf, size_t sz)
+{
+	const char *n = a >= 0 ? gnutls_alert_get_name((gnutls_alert_description_t)a) : "";
+
+	snprintf(buf, sz, "%s", n ? n : "unknown");
+}
+
+void tls_session_fail_detail(const struct tls_conn *c, struct tls_fail_detail *d)
+{
+	const struct tls_policy *p = c->pol;
+	const gnutls_datum_t *raw;
+	unsigned n_raw = 0;
+
+	tls_fail_policy(p, c->server, d);
+	if (c->server) {
+		size_t sz = sizeof(d->sni);
+		unsigned type;
+
+		if (gnutls_server_name_get(c->s, d->sni, &sz, &type, 0) < 0 || type != GNUTLS_NAME_DNS)
+			snprintf(d->sni, sizeof(d->sni), "%s", c->hello.sni);
+		tls_hello_offers(&c->hello, d->offered_versions, sizeof(d->offered_versions),
+				 d->offered_ciphers, sizeof(d->offered_ciphers));
+		if (c->hello.parsed)
+			tls_groups_text(c->hello.groups, c->hello.n_groups < TLS_HELLO_MAX ? c->hello.n_groups
+					: TLS_HELLO_MAX, d->offered_curves, sizeof(d->offered_curves));
+	} else {
+		if (c->name[0] && !is_ip_literal(c->name))
+			snprintf(d->sni, sizeof(d->sni), "%s", c->name);
+		if (c->name[0] && tls_policy_validates_server_name(p))
+			snprintf(d->expected, sizeof(d->expected), "%s", c->name);
+	}
+	if (c->sh_version) {
+		d->hello_seen = c->sh_seen;
+		if (c->sh_seen)
+			version_name(gnutls_protocol_get_version(c->s), d->version, sizeof(d->version));
+		else
+			snprintf(d->version, sizeof(d->version), "%s", tls_version_name(c->sh_version));
+		tls_suite_name(c->sh_suite, d->cipher, sizeof(d->cipher));
+	}
+	d->cr_sent = c->cr_sent;
+	d->cr_received = c->cr_received;
+	d->cert_sent = gnutls_certificate_get_ours(c->s) != NULL;
+	alert_text(c->alert_rx, d->alert_received, sizeof(d->alert_received));
+	alert_text(c->alert_tx, d->alert_sent, sizeof(d->alert_sent));
+	snprintf(d->check, sizeof(d->check), "%s", c->check ? c->check : "");
+	raw = gnutls_certificate_get_peers(c->s, &n_raw);
+	if (raw && n_raw) {
+		gnutls_x509_crt_t crt;
+
+		d->n_chain = n_raw;
+		if (gnutls_x509_crt_init(&crt) < 0)
+			return;
+		if (gnutls_x509_crt_import(crt, &raw[0], GNUTLS_X509_FMT_DER) >= 0)
+			tls_fail_cert(crt, d);
 		gnutls_x509_crt_deinit(crt);
 	}
 }

@@ -18,6 +18,10 @@
  *      description of a peer certificate, the ClientHello parser used to tell
  *      "no shared cipher" from "no shared curve", and the
  *      %SIP-2-TLS_HANDSHAKE_FAILED log line.
+ *   4. Failure detail (sip/tls_fail.c, sip/tls_fail.h): what is kept with
+ *      each failed handshake (policy, SNI, offers, ServerHello, alerts, the
+ *      peer's leaf certificate, the verification check that failed) for
+ *      `show sip-ua connections tcp tls detail` and %SIP-2-TLS_CERT_DETAIL.
  *
  * Failure reasons, exactly (docs/tls-troubleshooting.md explains each):
  *   certificate expired | certificate not yet valid | unknown CA |
@@ -43,6 +47,7 @@
 #include <gnutls/x509.h>
 
 #include "core/config.h"
+#include "sip/tls_fail.h"
 
 #define TLS_REASON_LEN 512
 #define TLS_DN_LEN 512
@@ -85,7 +90,15 @@ const char *tls_policy_note(const struct tls_policy *p);
 const char *tls_policy_trustpoint(const struct tls_policy *p);
 bool tls_policy_requests_client_cert(const struct tls_policy *p);
 bool tls_policy_validates_server_name(const struct tls_policy *p);
+bool tls_policy_validates_client_name(const struct tls_policy *p);
 bool tls_policy_has_certificate(const struct tls_policy *p);
+/* The policy's groups in order, "secp256r1, secp384r1, ...". */
+void tls_policy_groups_text(const struct tls_policy *p, char *buf, size_t sz);
+/* The tls-profile tag the policy was built from, "" for crypto signaling. */
+const char *tls_policy_profile(const struct tls_policy *p);
+/* Issuer DN of the CRL checked under revocation-check crl when verifying a
+ * server (server false) or a client (true), "" if none. */
+const char *tls_policy_crl_issuer(const struct tls_policy *p, bool server);
 
 /* Used by sip/tls.c. */
 gnutls_certificate_credentials_t tls_policy_cred(const struct tls_policy *p, bool server);
@@ -98,6 +111,8 @@ bool tls_policy_has_version(const struct tls_policy *p, uint16_t version); /* 0x
 /* With cn-san validate client|bidirectional: whether crt carries one of the
  * profile's cn-san names (true when the list is empty); names gets the list
  * as "a, b" for the failure reason. */
+/* The cn-san names a client certificate must carry, "a or b", "" if none. */
+void tls_policy_client_names(const struct tls_policy *p, char *buf, size_t sz);
 bool tls_policy_client_name_ok(const struct tls_policy *p, gnutls_x509_crt_t crt,
 			       char *names, size_t namesz);
 
@@ -175,6 +190,20 @@ struct tls_conn_info {
 	char trustpoint[CFG_NAME_LEN];
 };
 void tls_session_info(const struct tls_conn *c, struct tls_conn_info *out);
+/* Fill d from a session whose handshake failed (or was never started). */
+void tls_session_fail_detail(const struct tls_conn *c, struct tls_fail_detail *d);
+
+/* IANA name of a cipher suite id ("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
+ * "0xC0,0x99" when GnuTLS does not know it. */
+void tls_suite_name(const uint8_t id[2], char *buf, size_t sz);
+/* cfg-style name of an IANA group id ("secp384r1" for 24), NULL if unknown;
+ * a list of them as "secp256r1, x25519" (GREASE left out). */
+const char *tls_group_iana_name(uint16_t g);
+void tls_groups_text(const uint16_t *g, size_t n, char *buf, size_t sz);
+/* "TLSv1.2" for 0x0303 ("SSLv3" .. "TLSv1.3"), "unknown" otherwise. */
+const char *tls_version_name(uint16_t v);
+/* GnuTLS suite name to IANA (sip/tls_policy.c). */
+void tls_iana_name(const char *gnutls_name, char *buf, size_t sz);
 
 /* NSS key log (CLIENT_RANDOM ... and the TLS 1.3 secrets) for Wireshark:
  * path opens (append, mode 0600) the file for every later handshake; NULL
@@ -227,6 +256,21 @@ const char *tls_hello_mismatch(const struct tls_policy *p, const struct tls_hell
  * address : A:P and remote address : A:P" into buf (no newline). */
 void tls_format_failure(const char *reason, unsigned conn_id, const char *local,
 			const char *remote, char *buf, size_t bufsz);
+
+/* For struct tls_fail_detail (sip/tls_fail.c): the check that failed, in
+ * one line ("validity: ...; chain: ...; revocation: ...; name: ...");
+ * names = the name(s) expected or NULL; crl_issuer "" when no CRL;
+ * of_client: the certificate is a client's (we are the server). */
+void tls_check_text(unsigned status, const gnutls_x509_crt_t *chain, size_t n, const char *names,
+		    const char *crl_issuer, const char *trustpoint, bool of_client, time_t now,
+		    char *buf, size_t bufsz);
+/* What the ClientHello offered: "TLSv1.2, TLSv1.3" and IANA suite names. */
+void tls_hello_offers(const struct tls_hello *h, char *vers, size_t versz, char *suites, size_t suitesz);
+/* Reset d and fill what the policy tells: trustpoint, profile, name check,
+ * expected client names (server), our versions, suites and curves. */
+void tls_fail_policy(const struct tls_policy *p, bool server, struct tls_fail_detail *d);
+/* The leaf's subject, issuer, CN, SANs (DNS first), serial and dates into d. */
+void tls_fail_cert(gnutls_x509_crt_t leaf, struct tls_fail_detail *d);
 
 /* cfg-style curve name ("secp384r1") of a GnuTLS group, "" if none. */
 const char *tls_group_cfg_name(gnutls_group_t g);

@@ -29,6 +29,8 @@ struct tls_policy {
 	bool validate_client_name;
 	bool has_cert;
 	char trustpoint[CFG_NAME_LEN];
+	char profile[CFG_NAME_LEN];         /* tls-profile tag, "" */
+	char crl_issuer[2][160];            /* CRL checked: [0] servers, [1] clients */
 	char prio_str[1024];
 	char suites[2048];
 	char note[256];
@@ -250,7 +252,7 @@ static int build_priority(struct tls_policy *p, const struct cfg *c, const struc
 
 /* GnuTLS suite name to IANA: "TLS_ECDHE_RSA_AES_256_CBC_SHA1" ->
  * "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"; TLS 1.3 names are the same. */
-static void iana_name(const char *g, char *buf, size_t sz)
+void tls_iana_name(const char *g, char *buf, size_t sz)
 {
 	static const char *const kx[] = { "TLS_ECDHE_ECDSA_", "TLS_ECDHE_RSA_", "TLS_DHE_RSA_",
 					  "TLS_DHE_DSS_", "TLS_RSA_" };
@@ -268,6 +270,8 @@ static void iana_name(const char *g, char *buf, size_t sz)
 	len = strlen(buf);
 	if (len > 5 && !strcmp(buf + len - 5, "_SHA1"))
 		buf[len - 1] = '\0';
+	else if (len > 18 && strstr(buf, "_WITH_") && !strcmp(buf + len - 18, "_CHACHA20_POLY1305"))
+		snprintf(buf + len, sz - len, "_SHA256"); /* GnuTLS leaves out the PRF hash */
 }
 
 /* Record the suites the cache holds, in order. */
@@ -296,7 +300,7 @@ static void list_suites(struct tls_policy *p)
 		p->suite_group[p->n_suites] = id[0] == 0x13 || kx == GNUTLS_KX_ECDHE_RSA ||
 					      kx == GNUTLS_KX_ECDHE_ECDSA || kx == GNUTLS_KX_DHE_RSA;
 		p->n_suites++;
-		iana_name(name, iana, sizeof(iana));
+		tls_iana_name(name, iana, sizeof(iana));
 		join(p->suites, sizeof(p->suites), ", ", iana);
 	}
 }
@@ -374,6 +378,8 @@ int tls_policy_build(const struct cfg *c, const struct cfg_tls_profile *prof,
 		return -ENOMEM;
 	p->refs = 1;
 	snprintf(p->trustpoint, sizeof(p->trustpoint), "%s", trustpoint);
+	if (prof)
+		snprintf(p->profile, sizeof(p->profile), "%s", prof->tag);
 	p->validate_server_name = cn_san_validate_server ||
 		(prof && (prof->cn_san_validate == CFG_CNSAN_SERVER || prof->cn_san_validate == CFG_CNSAN_BIDIR));
 	p->validate_client_name = prof && (prof->cn_san_validate == CFG_CNSAN_CLIENT ||
@@ -428,6 +434,12 @@ int tls_policy_build(const struct cfg *c, const struct cfg_tls_profile *prof,
 		     vtpi ? client_vtp : trustpoint);
 		goto out;
 	}
+	if (tpi->crl && revocation_crl(cfg_trustpoint_find(c, trustpoint)))
+		snprintf(p->crl_issuer[0], sizeof(p->crl_issuer[0]), "%s", tpi->crl_issuer);
+	if (vtpi && vtpi->crl && revocation_crl(cfg_trustpoint_find(c, client_vtp)))
+		snprintf(p->crl_issuer[1], sizeof(p->crl_issuer[1]), "%s", vtpi->crl_issuer);
+	else if (!vtpi && p->request_client_cert)
+		snprintf(p->crl_issuer[1], sizeof(p->crl_issuer[1]), "%s", p->crl_issuer[0]);
 	(void)gnutls_certificate_set_known_dh_params(p->srv, GNUTLS_SEC_PARAM_MEDIUM);
 
 	rc = build_priority(p, c, prof, &explicit_list, err, errsz);
@@ -481,6 +493,13 @@ const char *tls_policy_priority_string(const struct tls_policy *p) { return p->p
 const char *tls_policy_suites(const struct tls_policy *p) { return p->suites; }
 const char *tls_policy_note(const struct tls_policy *p) { return p->note; }
 const char *tls_policy_trustpoint(const struct tls_policy *p) { return p->trustpoint; }
+bool tls_policy_validates_client_name(const struct tls_policy *p) { return p->validate_client_name; }
+void tls_policy_groups_text(const struct tls_policy *p, char *buf, size_t sz)
+{
+	tls_groups_text(p->groups, p->n_groups, buf, sz);
+}
+const char *tls_policy_profile(const struct tls_policy *p) { return p->profile; }
+const char *tls_policy_crl_issuer(const struct tls_policy *p, bool server) { return p->crl_issuer[server]; }
 bool tls_policy_requests_client_cert(const struct tls_policy *p) { return p->request_client_cert; }
 bool tls_policy_validates_server_name(const struct tls_policy *p) { return p->validate_server_name; }
 bool tls_policy_has_certificate(const struct tls_policy *p) { return p->has_cert; }
@@ -524,6 +543,13 @@ static bool wild_match(const char *pat, const char *name)
 	if (strncmp(pat, "*.", 2))
 		return !strcasecmp(pat, name);
 	return dot && dot != name && !strcasecmp(dot + 1, pat + 2);
+}
+
+void tls_policy_client_names(const struct tls_policy *p, char *buf, size_t sz)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; p->validate_client_name && i < p->n_names; i++)
+		join(buf, sz, " or ", p->names[i]);
 }
 
 bool tls_policy_client_name_ok(const struct tls_policy *p, gnutls_x509_crt_t crt,

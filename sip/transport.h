@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "sip/tls_fail.h"
 
 enum sip_proto { SIP_PROTO_UDP = 0, SIP_PROTO_TCP, SIP_PROTO_TLS, SIP_PROTO_COUNT };
 
@@ -114,9 +115,13 @@ struct sip_tls_failure {
 	bool outbound;
 	struct sockaddr_storage local, remote;
 	char reason[300];
+	uint32_t dial_peer;              /* outbound: the dial-peer, 0 = none */
+	struct tls_fail_detail detail;   /* what was known (sip/tls.h); fixed size */
 };
+/* detail may be NULL (no TLS session was made). */
 void sip_tls_record_failure(uint32_t id, bool outbound, const struct sockaddr_storage *local,
-			    const struct sockaddr_storage *remote, const char *reason);
+			    const struct sockaddr_storage *remote, const char *reason, uint32_t dial_peer,
+			    const struct tls_fail_detail *detail);
 void sip_transport_foreach_tls_failure(void (*fn)(void *arg, const struct sip_tls_failure *f), void *arg);
 /* The last 16 outbound connections of each stream transport that could not be
  * made (refused, timed out, unreachable, no TLS policy), oldest first;

@@ -53,7 +53,8 @@ static struct sip_tls_failure g_fail[TLS_FAIL_KEEP]; /* ring of the last failed 
 static unsigned g_nfail;
 
 void sip_tls_record_failure(uint32_t id, bool outbound, const struct sockaddr_storage *local,
-			    const struct sockaddr_storage *remote, const char *reason)
+			    const struct sockaddr_storage *remote, const char *reason, uint32_t dial_peer,
+			    const struct tls_fail_detail *detail)
 {
 	struct sip_tls_failure *f = &g_fail[g_nfail++ % TLS_FAIL_KEEP];
 	f->when = time(NULL);
@@ -62,6 +63,12 @@ void sip_tls_record_failure(uint32_t id, bool outbound, const struct sockaddr_st
 	f->local = *local;
 	f->remote = *remote;
 	snprintf(f->reason, sizeof(f->reason), "%s", reason);
+	f->dial_peer = dial_peer;
+	if (detail)
+		f->detail = *detail;
+	else
+		memset(&f->detail, 0, sizeof(f->detail));
+	f->detail.server = !outbound;
 }
 
 void sip_transport_foreach_tls_failure(void (*fn)(void *arg, const struct sip_tls_failure *f), void *arg)
@@ -264,7 +271,8 @@ static void established(struct sip_conn *c)
  * connection closed (its pending sends fail with reason). */
 static void handshake_failed(struct sip_conn *c, const char *reason)
 {
-	char l[80], r[80];
+	char l[80], r[80], cert[1024];
+	struct tls_fail_detail *d = NULL;
 	if (c->outbound)
 		T.stats[c->proto].tls_client_hs_failures++;
 	else
@@ -272,7 +280,14 @@ static void handshake_failed(struct sip_conn *c, const char *reason)
 	log_msg(2, "SIP", "TLS_HANDSHAKE_FAILED",
 		"Reason: %s, Connection ID: %u, local address : %s and remote address : %s", reason,
 		c->id, sip_addr_str(&c->local, l, sizeof(l)), sip_addr_str(&c->remote, r, sizeof(r)));
-	sip_tls_record_failure(c->id, c->outbound, &c->local, &c->remote, reason);
+	if (c->tls && (d = malloc(sizeof(*d))) != NULL) {
+		tls_session_fail_detail(c->tls, d);
+		/* Tollgate extension: the certificate that failed verification */
+		if (tls_fail_cert_log(d, c->id, time(NULL), cert, sizeof(cert)))
+			log_msg(2, "SIP", "TLS_CERT_DETAIL", "%s", cert);
+	}
+	sip_tls_record_failure(c->id, c->outbound, &c->local, &c->remote, reason, c->dial_peer, d);
+	free(d);
 	conn_close(c, -ECONNABORTED, reason);
 }
 
@@ -439,7 +454,7 @@ void sip_stream_accept_cb(void *arg, uint32_t events)
 				log_msg(2, "SIP", "TLS_HANDSHAKE_FAILED",
 					"Reason: %s, Connection ID: %u, local address : %s and remote address : %s", why,
 					c->id, sip_addr_str(&c->local, la, sizeof(la)), sip_addr_str(&c->remote, ra, sizeof(ra)));
-				sip_tls_record_failure(c->id, false, &c->local, &c->remote, why);
+				sip_tls_record_failure(c->id, false, &c->local, &c->remote, why, 0, NULL);
 				conn_close(c, -ECONNABORTED, why);
 				continue;
 			}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -611,6 +612,123 @@ static void test_keylog_debug(void **state)
 	cfg_free(&cc);
 }
 
+/* What a failed handshake keeps (struct tls_fail_detail), on both sides. */
+static void test_fail_detail(void **state)
+{
+	static const struct {
+		const char *srv_tp, *cli_tp, *name, *alert, *check;
+	} m[] = {
+		{ "EXPIRED", "CA", "expired.test.example", "Certificate is expired",
+		  "validity: expired.test.example expired on 2021-01-01 00:00:00 UTC; chain: ok, to CA "
+		  "CN=Tollgate Test Root CA,O=Tollgate Test" },
+		{ "REVOKED", "CA-CRL", "revoked.test.example", "Certificate was revoked",
+		  "revocation: serial 2002 is listed in the CRL issued by CN=Tollgate Test Intermediate CA,"
+		  "O=Tollgate Test; chain: ok, to CA CN=Tollgate Test Root CA,O=Tollgate Test" },
+		{ "BADNAME", "CA", "sbc.test.example", "Certificate is bad",
+		  "chain: ok, to CA CN=Tollgate Test Root CA,O=Tollgate Test; name: expected sbc.test.example, "
+		  "certificate has SAN [wrong.test.example, 127.0.0.1] CN wrong.test.example" },
+		{ "SBC", "OTHER", "sbc.test.example", "CA is unknown",
+		  "chain: issuer CN=Tollgate Test Root CA,O=Tollgate Test of the last certificate sent is not "
+		  "a trusted CA of trustpoint OTHER" },
+	};
+	struct cfg c;
+
+	base_cfg(&c);
+	c.sipua.tls_version_set = true;
+	c.sipua.tls_version = CFG_TLSV_12;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		struct tls_policy *srv = policy(&c, NULL, m[i].srv_tp, NULL, false);
+		struct tls_policy *cli = policy(&c, NULL, m[i].cli_tp, NULL, true);
+		struct tls_fail_detail dc, ds;
+		struct pair p;
+		char log[1024];
+
+		run(&p, srv, cli, m[i].name);
+		assert_int_equal(p.rc, -EPROTO);
+		tls_session_fail_detail(p.cl, &dc);
+		tls_session_fail_detail(p.sv, &ds);
+		assert_true(dc.valid && !dc.server && ds.server);
+		assert_string_equal(dc.trustpoint, m[i].cli_tp);
+		assert_true(dc.name_check);
+		assert_string_equal(dc.sni, m[i].name);
+		assert_string_equal(ds.sni, m[i].name);
+		assert_string_equal(dc.expected, m[i].name);
+		assert_string_equal(dc.offered_versions, "TLSv1.2");
+		assert_string_equal(ds.offered_versions, "TLSv1.2");
+		assert_string_equal(dc.offered_ciphers, SUITES_EXPECTED);
+		assert_true(dc.hello_seen);
+		assert_string_equal(dc.version, "TLSv1.2");
+		assert_string_equal(dc.cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+		assert_string_equal(dc.alert_sent, m[i].alert);
+		assert_string_equal(ds.alert_received, m[i].alert);
+		assert_true(dc.has_cert);
+		assert_false(ds.has_cert);
+		assert_string_equal(dc.check, m[i].check);
+		assert_true(tls_fail_cert_log(&dc, 7, time(NULL), log, sizeof(log)));
+		assert_non_null(strstr(log, "Connection ID: 7, peer certificate subject CN="));
+		assert_false(tls_fail_cert_log(&ds, 7, time(NULL), log, sizeof(log)));
+		done(&p);
+		tls_policy_unref(srv);
+		tls_policy_unref(cli);
+	}
+	cfg_free(&c);
+}
+
+static void collect(void *arg, const char *line)
+{
+	char *buf = arg;
+	size_t len = strlen(buf);
+
+	assert_true(strlen(line) <= 100 || !strchr(line + 40, ','));
+	snprintf(buf + len, 8192 - len, "%s\n", line);
+}
+
+/* The block's text: truncation, wrapping, days; GREASE left out of a hello. */
+static void test_fail_lines(void **state)
+{
+	struct tls_fail_detail d;
+	struct tls_hello h;
+	static char text[8192];
+
+	memset(&d, 0, sizeof(d));
+	memset(&h, 0, sizeof(h));
+	h.parsed = true;
+	h.legacy_version = 0x0303;
+	h.n_versions = 2;
+	h.versions[0] = 0x7a7a; /* GREASE */
+	h.versions[1] = 0x0302;
+	h.n_suites = TLS_HELLO_MAX;
+	for (size_t i = 0; i < TLS_HELLO_MAX; i++) {
+		h.suites[i][0] = i == 0 ? 0x0a : 0xc0;
+		h.suites[i][1] = i == 0 ? 0x0a : 0x2f;
+	}
+	tls_hello_offers(&h, d.offered_versions, sizeof(d.offered_versions), d.offered_ciphers,
+			 sizeof(d.offered_ciphers));
+	assert_string_equal(d.offered_versions, "TLSv1.1");
+	assert_int_equal(strncmp(d.offered_ciphers, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ", 39), 0);
+	assert_true(strlen(d.offered_ciphers) < sizeof(d.offered_ciphers));
+	assert_string_equal(d.offered_ciphers + strlen(d.offered_ciphers) - 3, "...");
+	d.valid = d.server = d.has_cert = true;
+	snprintf(d.trustpoint, sizeof(d.trustpoint), "SBC");
+	snprintf(d.subject, sizeof(d.subject), "CN=a");
+	d.not_before = 1000;
+	d.not_after = 1000 + 10 * 86400;
+	d.n_chain = 1;
+	text[0] = '\0';
+	tls_fail_lines(&d, 0, "", 1000 + 13 * 86400, collect, text);
+	assert_non_null(strstr(text, "    TLS policy            : trustpoint SBC, cn-san validate client off\n"));
+	assert_non_null(strstr(text, "(expired 3 days ago)\n"));
+	assert_non_null(strstr(text, "      Chain sent by peer  : 1 certificate\n"));
+	assert_non_null(strstr(text, "\n                            TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"));
+	assert_null(strstr(text, "Dial-peer"));
+	text[0] = '\0';
+	d.server = false;
+	tls_fail_lines(&d, 200, "dial-peer 200", 1000 - 2 * 86400, collect, text);
+	assert_non_null(strstr(text, "    Dial-peer             : 200\n"));
+	assert_non_null(strstr(text, "      Configured by       : dial-peer 200\n"));
+	assert_non_null(strstr(text, "(not valid for 2 more days)\n"));
+}
+
 static void test_format_failure(void **state)
 {
 	char buf[512];
@@ -631,6 +749,8 @@ int main(void)
 		cmocka_unit_test(test_negative_negotiation),
 		cmocka_unit_test(test_closed),
 		cmocka_unit_test(test_keylog_debug),
+		cmocka_unit_test(test_fail_detail),
+		cmocka_unit_test(test_fail_lines),
 		cmocka_unit_test(test_format_failure),
 	};
 
