@@ -136,9 +136,14 @@ static void show_dp_one(struct vty *vty, const struct cfg_dial_peer *d)
 	else if (d->keepalive)
 		vty_out(vty, "        options-keepalive state = idle (not probed),\n");
 	vty_out(vty, "        tgrp = `%s', trunk-context = `%s',\n", d->tgrp, d->trunk_context);
-	vty_out(vty, "        voice-class codec = %s, codec = %s,\n", or_none(d->vc_codec),
+	vty_out(vty, "        voice-class codec = %s, codec = %s%s,\n", or_none(d->vc_codec),
 		d->codec > CFG_CODEC_NONE && d->codec < CFG_CODEC_COUNT
-			? cfg_codec_names[d->codec] : "default");
+			? cfg_codec_names[d->codec] : "default", d->no_vad ? ", no vad" : "");
+	vty_out(vty, "        voice-class sip early-offer forced = %s,\n",
+		d->early_offer == CFG_EO_FORCED ? "enabled"
+		: vty->cfg->voice.sip.early_offer_forced ? "system (enabled)" : "system (disabled)");
+	vty_out(vty, "        ip media DSCP = %s, ip signaling DSCP = %s,\n",
+		cfg_dscp_name((unsigned)cfg_dp_media_tos(d) >> 2), cfg_dscp_name((unsigned)cfg_dp_signaling_tos(d) >> 2));
 	vty_out(vty, "        dtmf-relay = %s,\n", d->dtmf_rtp_nte ? "rtp-nte" : "none");
 	vty_out(vty, "        srtp = %s,\n", srtp);
 	vty_out(vty, "        preference = %d, huntstop = %s\n",
