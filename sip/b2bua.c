@@ -183,7 +183,7 @@ static void fail_call(struct call *c, int code, const char *reason, const struct
 	if (!c->a_txn)
 		return;
 	g_b2bua_stats.calls_failed++;
-	b2bua_history_release(c->id, code, reason, resp ? B2BUA_REL_CALLEE : B2BUA_REL_TOLLGATE,
+	b2bua_history_release(c, code, reason, 0, resp ? B2BUA_REL_CALLEE : B2BUA_REL_TOLLGATE,
 			      resp ? "final response from the callee" : reason);
 	send_response(c->a_txn, c->a_invite, code, reason, c->a.local_tag, resp, NULL);
 	c->a_txn = NULL;
@@ -627,6 +627,8 @@ static void new_call(const struct sip_msg *req, const struct sip_src *src)
 		log_msg(rf.log_sev, "SIP", rf.mnemonic, "call %u: %s", c->id, rf.text);
 		if (rf.q850 && !sip_msg_new_response(&rr, c->a_invite, rf.status, rf.reason, NULL))
 			sip_msg_hdr_addf(rr, "Reason", "Q.850;cause=%d", rf.q850);
+		/* Tollgate's refusal (with its cause), though it goes out as a response */
+		b2bua_history_release(c, rf.status, rf.reason, rf.q850, B2BUA_REL_TOLLGATE, rf.text);
 		fail_call(c, rf.status, rf.reason, rr);
 		sip_msg_free(rr);
 		return;
@@ -735,7 +737,7 @@ static void media_inactive(uint32_t call_id, unsigned seconds)
 			continue;
 		log_msg(5, "MEDIA", "INACTIVE", "call %u (%s -> %s): no media for %u s; call released", c->id,
 			c->a.calling, c->a.called, seconds);
-		b2bua_history_release(c->id, 0, NULL, B2BUA_REL_TOLLGATE, "media inactivity (no RTP received)");
+		b2bua_history_release(c, 0, NULL, 0, B2BUA_REL_TOLLGATE, "media inactivity (no RTP received)");
 		if (c->state == CS_ACTIVE) {
 			dlg_send_bye(c, &c->a);
 			dlg_send_bye(c, &c->b);

@@ -78,6 +78,8 @@ void dlg_ack(struct call *c, bool from_a, const struct sip_msg *ack)
 			c->b_ack = b_ack;
 			if (rc) {
 				g_b2bua_stats.calls_failed++;
+				b2bua_history_release(c, 0, NULL, 0, B2BUA_REL_TOLLGATE,
+						      "early-offer forced: no acceptable SDP answer in the caller's ACK");
 				dlg_send_bye(c, &c->a);
 				dlg_send_bye(c, &c->b);
 				call_end(c);
@@ -164,7 +166,7 @@ void dlg_request(struct call *c, bool from_a, const struct sip_msg *req, const s
 		return;
 	from->remote_cseq = req->cseq;
 	if (req->method == SIP_METHOD_BYE) {
-		b2bua_history_release(c->id, 0, NULL, from_a ? B2BUA_REL_CALLER : B2BUA_REL_CALLEE, "BYE");
+		b2bua_history_release(c, 0, NULL, 0, from_a ? B2BUA_REL_CALLER : B2BUA_REL_CALLEE, "BYE");
 		send_response(st, req, 200, "OK", NULL, NULL, NULL);
 		if (c->state == CS_ACTIVE || c->state == CS_EARLY)
 			dlg_send_bye(c, other);

@@ -11,18 +11,6 @@
 static struct b2bua_history_rec g_ring[B2BUA_HISTORY_MAX];
 static unsigned g_head, g_used;      /* next slot to write, records held */
 
-/* Release notes waiting for their call to end (usually at once). */
-#define PENDING_MAX 32
-static struct pending {
-	uint32_t call_id;
-	bool used;
-	int sip_status;
-	char reason[64];
-	enum b2bua_releaser by;
-	char why[96];
-} g_pending[PENDING_MAX];
-static unsigned g_pending_next;
-
 int b2bua_history_q850(int st)
 {
 	static const struct { int sip, q850; } map[] = {
@@ -51,6 +39,7 @@ const char *b2bua_history_q850_text(int cause)
 	case 22: return "number changed";
 	case 25: return "exchange routing error";
 	case 28: return "invalid number format";
+	case 34: return "no circuit/channel available";
 	case 38: return "network out of order";
 	case 41: return "temporary failure";
 	case 63: return "service or option not available";
@@ -71,18 +60,15 @@ const char *b2bua_history_releaser_name(enum b2bua_releaser by)
 	}
 }
 
-void b2bua_history_release(uint32_t call_id, int sip_status, const char *reason,
+void b2bua_history_release(struct call *c, int sip_status, const char *reason, int q850,
 			   enum b2bua_releaser by, const char *why)
 {
-	for (unsigned i = 0; i < PENDING_MAX; i++)
-		if (g_pending[i].used && g_pending[i].call_id == call_id)
-			return; /* the first note counts */
-	struct pending *p = &g_pending[g_pending_next];
-	g_pending_next = (g_pending_next + 1) % PENDING_MAX;
-	memset(p, 0, sizeof(*p));
-	p->used = true;
-	p->call_id = call_id;
+	struct b2bua_release *p = &c->rel;
+	if (p->set)
+		return; /* the first note counts */
+	p->set = true;
 	p->sip_status = sip_status;
+	p->q850 = q850;
 	p->by = by;
 	snprintf(p->reason, sizeof(p->reason), "%s", reason ? reason : "");
 	snprintf(p->why, sizeof(p->why), "%s", why ? why : "");
@@ -112,16 +98,12 @@ void b2bua_history_add(const struct call *c)
 	copy_leg(&r->a, &c->a, c->media, MEDIA_LEG_A, c->in_peer, true);
 	copy_leg(&r->b, &c->b, c->media, MEDIA_LEG_B, c->b.dial_peer, false);
 
-	struct pending *p = NULL;
-	for (unsigned i = 0; i < PENDING_MAX; i++)
-		if (g_pending[i].used && g_pending[i].call_id == c->id)
-			p = &g_pending[i];
-	if (p) {
+	const struct b2bua_release *p = &c->rel;
+	if (p->set) {
 		r->sip_status = p->sip_status;
 		snprintf(r->sip_reason, sizeof(r->sip_reason), "%s", p->reason);
 		r->by = p->by;
 		snprintf(r->why, sizeof(r->why), "%s", p->why);
-		p->used = false;
 	} else if (c->cancelled) {
 		r->sip_status = 487;
 		snprintf(r->sip_reason, sizeof(r->sip_reason), "Request Terminated");
@@ -133,8 +115,9 @@ void b2bua_history_add(const struct call *c)
 			 c->connect && !c->a_acked ? "no ACK from the caller for our 200"
 						   : "call released by Tollgate (shutdown or error)");
 	}
-	/* a caller's CANCEL clears the call normally (Q.850 16), not as 487's interworking */
-	r->q850 = b2bua_history_q850(r->sip_status);
+	/* the cause sent with the refusal, else RFC 3398's; a caller's CANCEL
+	 * clears the call normally (Q.850 16), not as 487's interworking */
+	r->q850 = p->set && p->q850 ? p->q850 : b2bua_history_q850(r->sip_status);
 
 	g_head = (g_head + 1) % B2BUA_HISTORY_MAX;
 	if (g_used < B2BUA_HISTORY_MAX)

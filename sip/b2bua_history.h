@@ -3,11 +3,11 @@
  * call ends (call_end() in sip/b2bua.c), with each call's legs, times, media
  * counters and disconnect cause (SIP status and its Q.850 cause, RFC 3398).
  *
- * Who released a call and why is noted just before the call ends, by the
- * code that ends it (b2bua_history_release: a BYE from a leg, a final
- * failure response, media inactivity); a call ended without a note was
- * cancelled by the caller (CANCEL) or released by Tollgate (no ACK for our
- * 200, shutdown).  Single-threaded: the SIP event loop fills it and the CLI
+ * Who released a call and why is noted on the call just before it ends, by
+ * the code that ends it (b2bua_history_release: a BYE from a leg, a final
+ * failure response, a route refusal, media inactivity); a call ended without
+ * a note was cancelled by the caller (CANCEL) or released by Tollgate (no ACK
+ * for our 200, shutdown).  Single-threaded: the SIP event loop fills it and the CLI
  * (same thread) reads it. */
 #ifndef TOLLGATE_B2BUA_HISTORY_H
 #define TOLLGATE_B2BUA_HISTORY_H
@@ -49,12 +49,23 @@ struct b2bua_history_rec {
 	char why[96];                 /* "BYE", "CANCEL before answer", "no media for 30 s" ... */
 };
 
+/* Why a call is ending, noted on the call (struct call, sip/b2bua_int.h). */
+struct b2bua_release {
+	bool set;                     /* the first note counts */
+	int sip_status;               /* 0 for a BYE, else the final response */
+	int q850;                     /* the cause sent (Reason header); 0: from sip_status */
+	char reason[64];
+	enum b2bua_releaser by;
+	char why[96];
+};
+
 struct call;
 /* The call is ending (call_end, before its legs and media are freed): record it. */
 void b2bua_history_add(const struct call *c);
-/* Note why call `call_id` is about to end: sip_status 0 for a BYE, else the
- * final response; reason may be NULL.  The first note for a call counts. */
-void b2bua_history_release(uint32_t call_id, int sip_status, const char *reason,
+/* Note why call c is about to end: sip_status 0 for a BYE, else the final
+ * response; reason may be NULL; q850 the cause Tollgate sent with it, 0 for
+ * none (then RFC 3398's for sip_status).  The first note for a call counts. */
+void b2bua_history_release(struct call *c, int sip_status, const char *reason, int q850,
 			   enum b2bua_releaser by, const char *why);
 
 typedef void (*b2bua_history_fn)(void *arg, const struct b2bua_history_rec *r);

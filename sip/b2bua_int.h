@@ -6,6 +6,7 @@
 
 #include "sip/b2bua.h"
 #include "core/buf.h"
+#include "sip/b2bua_history.h"
 #include "sip/msg.h"
 #include "sip/route.h"
 #include "sip/txn.h"
@@ -57,6 +58,7 @@ struct call {               /* owned by the call table */
 	size_t tn, ti;
 	bool eo;                    /* early-offer forced: B got our own offer */
 	struct buf eo_early;        /* owned: B's SDP answer in a 18x, for the 200 */
+	struct b2bua_release rel;   /* why it ends, for the call history */
 };
 
 struct relay {              /* an in-dialog request relayed from one leg to the other */

@@ -99,6 +99,10 @@ def test_shutdown_peer_503(lab):
     assert status_of(r) == 503, r + core.log_text()[-3000:]
     assert header(r, "Reason") == "Q.850;cause=34", r
     assert re.search(r"dial-peer 300 matched but shut down", core.log_text()), core.log_text()[-3000:]
+    # the call history keeps the cause sent and says Tollgate refused it (not the callee)
+    hist = core.sh("show call history voice brief", check=True).stdout
+    assert re.search(r"^ dur 00:00:00 tx:0/0 rx:0/0 22 \(no circuit/channel available \(34\)\)$", hist, re.M), hist
+    assert re.search(r"^ release: SIP 503 Service Unavailable, by Tollgate \(called number 3001: ", hist, re.M), hist
 
 
 def test_keepalive_column_after_no_session_target(lab):

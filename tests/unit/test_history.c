@@ -30,7 +30,7 @@ static void test_q850(void **st)
 	assert_string_equal(b2bua_history_q850_text(88), "incompatible destination");
 }
 
-static void end_call(uint32_t id, bool cancelled, bool b_leg)
+static struct call *mk_call(uint32_t id, bool cancelled, bool b_leg)
 {
 	struct call *c = calloc(1, sizeof(*c));
 	assert_non_null(c);
@@ -41,8 +41,18 @@ static void end_call(uint32_t id, bool cancelled, bool b_leg)
 	snprintf(c->a.calling, sizeof(c->a.calling), "1000");
 	if (b_leg)
 		snprintf(c->b.call_id, sizeof(c->b.call_id), "b-%u", id);
+	return c;
+}
+
+static void finish_call(struct call *c)
+{
 	b2bua_history_add(c);
 	free(c);
+}
+
+static void end_call(uint32_t id, bool cancelled, bool b_leg)
+{
+	finish_call(mk_call(id, cancelled, b_leg));
 }
 
 struct seen {
@@ -63,9 +73,10 @@ static void test_notes_and_cancel(void **st)
 	(void)st;
 	struct seen s;
 
-	b2bua_history_release(7, 486, "Busy Here", B2BUA_REL_CALLEE, "final response");
-	b2bua_history_release(7, 0, NULL, B2BUA_REL_CALLER, "BYE"); /* the first note counts */
-	end_call(7, false, true);
+	struct call *c = mk_call(7, false, true);
+	b2bua_history_release(c, 486, "Busy Here", 0, B2BUA_REL_CALLEE, "final response");
+	b2bua_history_release(c, 0, NULL, 0, B2BUA_REL_CALLER, "BYE"); /* the first note counts */
+	finish_call(c);
 	memset(&s, 0, sizeof(s));
 	b2bua_history_foreach(collect, &s);
 	assert_int_equal(s.last.id, 7);
