@@ -267,10 +267,8 @@ CLI_CMD(show_running, MODE_EXEC, CLI_F_PIPE,
 }
 
 /* The first word of a block is one of the keywords the configuration's
- * top-level lines begin with, so that other words get IOS's caret error. */
-static const char *const top_words[] = { "crypto", "dial-peer", "hostname", "ip", "logging",
-					 "sip-ua", "voice" };
-
+ * top-level lines begin with (the syntax lists them), so that other words get
+ * IOS's caret error. */
 CLI_CMD(show_running_section, MODE_EXEC, CLI_F_PIPE,
 	"show running-config {crypto|dial-peer|hostname|ip|logging|sip-ua|voice} [LINE$rest]",
 	SHOW_HELP
@@ -284,10 +282,7 @@ CLI_CMD(show_running_section, MODE_EXEC, CLI_F_PIPE,
 	"Voice service and voice classes (voice class codec 1 ...)\n"
 	"More words the blocks begin with (abbreviations allowed; tags in full)\n")
 {
-	const char *kw = NULL;
-	for (size_t i = 0; i < sizeof(top_words) / sizeof(top_words[0]) && !kw; i++)
-		if (cli_has(a, top_words[i]))
-			kw = top_words[i];
+	const char *kw = a->n > 2 ? a->t[2].kw : NULL;   /* show running-config KEYWORD */
 	if (!kw)
 		return vty_err(vty, "%% Incomplete command.");
 	const char *rest = cli_get(a, "rest");

@@ -143,9 +143,14 @@ CLI_CMD(show_sipua_calls, MODE_EXEC, CLI_F_PIPE,
 /* ------------------------------------------------------------------ */
 /* show call active voice brief                                         */
 
+/* One leg of a call in one of the layouts (leg A of call N is 2N-1, B is 2N). */
+typedef void (*leg_fn)(struct vty *vty, const struct b2bua_call_info *ci, const struct b2bua_leg_info *l,
+		       unsigned leg_no);
+
 struct active_ctx {
 	struct vty *vty;
 	unsigned legs;
+	leg_fn print;
 };
 
 static void count_active(void *arg, const struct b2bua_call_info *ci)
@@ -188,15 +193,25 @@ static void print_active_leg(struct vty *vty, const struct b2bua_call_info *ci,
 		(unsigned long long)mi->lost, cmdu_codec_ios(mi->codec));
 }
 
-static void print_legs_total(struct vty *vty, unsigned legs);
-
-static void print_active(void *arg, const struct b2bua_call_info *ci)
+/* b2bua_foreach_call: each present leg through ac->print */
+static void print_call(void *arg, const struct b2bua_call_info *ci)
 {
 	struct active_ctx *ac = arg;
 	if (leg_present(&ci->a))
-		print_active_leg(ac->vty, ci, &ci->a, ci->id * 2 - 1);
+		ac->print(ac->vty, ci, &ci->a, ci->id * 2 - 1);
 	if (leg_present(&ci->b))
-		print_active_leg(ac->vty, ci, &ci->b, ci->id * 2);
+		ac->print(ac->vty, ci, &ci->b, ci->id * 2);
+}
+
+static void print_legs_total(struct vty *vty, unsigned legs)
+{
+	vty_out(vty, "Telephony call-legs: 0\n");
+	vty_out(vty, "SIP call-legs: %u\n", legs);
+	vty_out(vty, "H323 call-legs: 0\n");
+	vty_out(vty, "Call agent controlled call-legs: 0\n");
+	vty_out(vty, "SCCP call-legs: 0\n");
+	vty_out(vty, "Multicast call-legs: 0\n");
+	vty_out(vty, "Total call-legs: %u\n", legs);
 }
 
 CLI_CMD(show_call_active_brief, MODE_EXEC, CLI_F_PIPE,
@@ -207,7 +222,7 @@ CLI_CMD(show_call_active_brief, MODE_EXEC, CLI_F_PIPE,
 	"Voice calls\n"
 	"Brief report of voice calls\n")
 {
-	struct active_ctx ac = { vty, 0 };
+	struct active_ctx ac = { vty, 0, print_active_leg };
 	b2bua_foreach_call(count_active, &ac);
 	vty_out(vty, "<ID>: <CallID> <start>.<index> +<connect-ms> pid:<peer_id> <dir> <addr> <state>\n");
 	vty_out(vty, "  dur hh:mm:ss tx:<packets>/<bytes> rx:<packets>/<bytes> dscp:<packets violation>"
@@ -215,7 +230,7 @@ CLI_CMD(show_call_active_brief, MODE_EXEC, CLI_F_PIPE,
 	vty_out(vty, "  IP <signalling ip>:<port> SRTP: <on|off> rtt:<time>ms pl:<play>/<gap>ms"
 		     " lost:<lost>/<early>/<late> delay:<last>/<min>/<max>ms <codec> TextRelay: <on|off>\n\n");
 	print_legs_total(vty, ac.legs);
-	b2bua_foreach_call(print_active, &ac);
+	b2bua_foreach_call(print_call, &ac);
 	return CLI_OK;
 }
 
@@ -276,25 +291,6 @@ static void print_long_leg(struct vty *vty, const struct b2bua_call_info *ci, co
 	vty_out(vty, "CalledNumber=%s\n", nz(l->called));
 }
 
-static void print_long(void *arg, const struct b2bua_call_info *ci)
-{
-	struct active_ctx *ac = arg;
-	if (leg_present(&ci->a))
-		print_long_leg(ac->vty, ci, &ci->a, ci->id * 2 - 1);
-	if (leg_present(&ci->b))
-		print_long_leg(ac->vty, ci, &ci->b, ci->id * 2);
-}
-
-static void print_legs_total(struct vty *vty, unsigned legs)
-{
-	vty_out(vty, "Telephony call-legs: 0\n");
-	vty_out(vty, "SIP call-legs: %u\n", legs);
-	vty_out(vty, "H323 call-legs: 0\n");
-	vty_out(vty, "Call agent controlled call-legs: 0\n");
-	vty_out(vty, "SCCP call-legs: 0\n");
-	vty_out(vty, "Multicast call-legs: 0\n");
-	vty_out(vty, "Total call-legs: %u\n", legs);
-}
 
 CLI_CMD(show_call_active_long, MODE_EXEC, CLI_F_PIPE,
 	"show call active voice",
@@ -303,10 +299,10 @@ CLI_CMD(show_call_active_long, MODE_EXEC, CLI_F_PIPE,
 	"Active call table\n"
 	"Voice calls\n")
 {
-	struct active_ctx ac = { vty, 0 };
+	struct active_ctx ac = { vty, 0, print_long_leg };
 	b2bua_foreach_call(count_active, &ac);
 	print_legs_total(vty, ac.legs);
-	b2bua_foreach_call(print_long, &ac);
+	b2bua_foreach_call(print_call, &ac);
 	return CLI_OK;
 }
 
@@ -327,14 +323,6 @@ static void compact_leg(struct vty *vty, const struct b2bua_call_info *ci, const
 		t, cmdu_codec_ios(mi->codec), "VOIP", peer, ip);
 }
 
-static void print_compact(void *arg, const struct b2bua_call_info *ci)
-{
-	struct active_ctx *ac = arg;
-	if (leg_present(&ci->a))
-		compact_leg(ac->vty, ci, &ci->a, ci->id * 2 - 1);
-	if (leg_present(&ci->b))
-		compact_leg(ac->vty, ci, &ci->b, ci->id * 2);
-}
 
 CLI_CMD(show_call_active_compact, MODE_EXEC, CLI_F_PIPE,
 	"show call active voice compact",
@@ -344,11 +332,11 @@ CLI_CMD(show_call_active_compact, MODE_EXEC, CLI_F_PIPE,
 	"Voice calls\n"
 	"Compact report of voice calls (one line per call leg)\n")
 {
-	struct active_ctx ac = { vty, 0 };
+	struct active_ctx ac = { vty, 0, compact_leg };
 	b2bua_foreach_call(count_active, &ac);
 	vty_out(vty, " %9s %-3s %-3s %-6s %-11s %-10s %-18s %s\n", "<callID>", "A/O", "FAX", "T<sec>", "Codec",
 		"type", "Peer Address", "IP R<ip>:<udp>");
 	vty_out(vty, "Total call-legs: %u\n", ac.legs);
-	b2bua_foreach_call(print_compact, &ac);
+	b2bua_foreach_call(print_call, &ac);
 	return CLI_OK;
 }

@@ -49,9 +49,6 @@ CLI_CMD(clear_logging, MODE_EXEC, 0,
 	"Reset functions\n"
 	"Clear logging buffer\n")
 {
-	size_t size = log_get_size();
-	/* a resize keeps the newest whole lines that fit: one byte holds none */
-	log_set_size(1);
-	log_set_size(size);
+	log_clear();
 	return CLI_OK;
 }

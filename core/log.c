@@ -66,6 +66,11 @@ void log_set_size(size_t bytes)
 	buf_free(&old);
 }
 
+void log_clear(void)
+{
+	L.head = L.used = 0;
+}
+
 size_t log_get_size(void)
 {
 	return L.size;

@@ -18,6 +18,7 @@ void log_init(bool foreground, size_t bufsize);
 void log_fini(void);
 void log_set_size(size_t bytes);          /* logging buffered SIZE (0 = default) */
 size_t log_get_size(void);
+void log_clear(void);                     /* clear logging: empty the buffer (the count stays) */
 /* log_msg(5, "SYS", "CONFIG_I", "Configured from console by %s", who) */
 void log_msg(int sev, const char *fac, const char *mnemonic, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -112,18 +112,15 @@ int relay_pair_set_tos(const struct relay_pair *pair, int tos)
 static int bind_one(const struct sockaddr_storage *addr, uint16_t port)
 {
 	struct sockaddr_storage a = *addr;
-	int one = 1, tos = RELAY_DSCP_EF;
+	int one = 1;
 	socklen_t alen = a.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	int fd = socket(a.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	set_port(&a, port);
-	if (a.ss_family == AF_INET6) {
+	if (a.ss_family == AF_INET6)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
-	} else {
-		(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
-	}
+	(void)set_tos(fd, a.ss_family, RELAY_DSCP_EF);
 	if (bind(fd, (struct sockaddr *)&a, alen) < 0) {
 		int rc = -errno;
 		close(fd);

@@ -284,7 +284,8 @@ int msess_ensure_pairs(struct media_call *mc, int family, char *reason, size_t r
 			return 503;
 		}
 		l->have_pair = true;
-		(void)relay_pair_set_tos(&l->pair, l->tos);
+		if (l->tos != cfg_dp_media_tos(NULL))   /* bound EF already */
+			(void)relay_pair_set_tos(&l->pair, l->tos);
 		if (!mc->pool)
 			mc->pool = M.ports;
 	}

@@ -179,11 +179,6 @@ static void udp_cb(void *arg, uint32_t events)
 /* ------------------------------------------------------------------ */
 /* listeners                                                            */
 
-void sip_sock_set_dscp(int fd, int family)
-{
-	sip_sock_set_tos(fd, family, SIP_DSCP_CS3_TOS);
-}
-
 void sip_sock_set_tos(int fd, int family, int tos)
 {
 	if (family == AF_INET6)
@@ -203,7 +198,7 @@ static int open_listener(struct sip_listener *l, char *err, size_t errsz)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (l->addr.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	sip_sock_set_dscp(fd, l->addr.ss_family);
+	sip_sock_set_tos(fd, l->addr.ss_family, SIP_DSCP_CS3_TOS);
 	if (bind(fd, (struct sockaddr *)&l->addr, ss_len(&l->addr)) < 0)
 		goto fail;
 	if (type == SOCK_STREAM && listen(fd, 128) < 0)
@@ -380,9 +375,9 @@ static int udp_fd_for(const struct sip_dest *dst)
 	return any ? any->fd : -1;
 }
 
-/* One datagram from the shared listener socket fd; a dial-peer's TOS goes
- * with it as an IP_TOS / IPV6_TCLASS control message (the socket's own, CS3,
- * otherwise).  sendto's result. */
+/* One datagram from the shared listener socket fd; a dial-peer's TOS other
+ * than the socket's own (CS3) goes with it as an IP_TOS / IPV6_TCLASS control
+ * message.  sendto's result. */
 static ssize_t udp_send(int fd, const struct sip_dest *dst, const char *data, size_t len)
 {
 	union {
@@ -394,7 +389,7 @@ static ssize_t udp_send(int fd, const struct sip_dest *dst, const char *data, si
 			     .msg_iov = &iov, .msg_iovlen = 1 };
 	int tos = dst->tos;
 
-	if (!dst->tos_set)
+	if (!dst->tos_set || dst->tos == SIP_DSCP_CS3_TOS)
 		return sendto(fd, data, len, MSG_DONTWAIT, (const struct sockaddr *)&dst->addr, ss_len(&dst->addr));
 	memset(&ctl, 0, sizeof(ctl));
 	mh.msg_control = ctl.buf;

@@ -36,11 +36,11 @@ extern struct sip_transport_state T;
 void sip_conn_failed(enum sip_proto proto, const struct sockaddr_storage *remote, uint32_t dial_peer,
 		     int err, const char *why);
 
-/* Mark a SIP socket's packets DSCP CS3 (CUBE's default for signalling;
- * media is EF, media/relay_ports.c).  Accepted TCP connections inherit it. */
+/* Mark a SIP socket's packets with a TOS byte: SIP_DSCP_CS3_TOS, CUBE's
+ * default for signalling (media is EF, media/relay_ports.c), on listeners,
+ * whose accepted TCP connections inherit it; a dial-peer's ip qos dscp ...
+ * signaling on the connections opened for it. */
 #define SIP_DSCP_CS3_TOS 0x60
-void sip_sock_set_dscp(int fd, int family);
-/* The same with another TOS byte (a dial-peer's ip qos dscp ... signaling). */
 void sip_sock_set_tos(int fd, int family, int tos);
 
 void sip_stream_init(void);
