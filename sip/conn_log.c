@@ -8,7 +8,6 @@
  * the entry logged longest ago makes room. */
 #include "sip/conn_log.h"
 
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,22 +21,6 @@ static struct connlog_ent {
 	unsigned suppressed;  /* failures not logged since */
 } g_ent[SIP_CONNLOG_KEEP];
 
-static bool same_remote(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-	}
-	return false;
-}
-
 bool sip_connlog_due(enum sip_proto p, const struct sockaddr_storage *remote, time_t now,
 		     unsigned *suppressed)
 {
@@ -45,7 +28,7 @@ bool sip_connlog_due(enum sip_proto p, const struct sockaddr_storage *remote, ti
 	*suppressed = 0;
 	for (int i = 0; i < SIP_CONNLOG_KEEP; i++) {
 		struct connlog_ent *x = &g_ent[i];
-		if (x->used && x->proto == p && same_remote(&x->remote, remote)) {
+		if (x->used && x->proto == p && sip_addr_equal(&x->remote, remote)) {
 			e = x;
 			break;
 		}
